@@ -1,0 +1,1 @@
+"""End-to-end specs, one module per area."""

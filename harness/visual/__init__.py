@@ -1,0 +1,1 @@
+"""Visual regression: pixel comparison, screenshot stabilisation, baselines and their review."""

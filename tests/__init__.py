@@ -1,0 +1,1 @@
+"""Self-tests of harness/ and fixtures/, and the reference apps' API tests."""
