@@ -1,0 +1,293 @@
+"""playwright.config.toml: the suite's one configuration file, validated at start-up.
+
+Every section is a pydantic model that forbids unknown keys, so a typo stops the run
+with one message naming the key, the value and what was expected, instead of being
+ignored. `load_config` is the only entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+CONFIG_FILE = "playwright.config.toml"
+
+BrowserName = Literal["chromium", "firefox", "webkit"]
+WCAG_TAGS = (
+    "wcag2a",
+    "wcag2aa",
+    "wcag2aaa",
+    "wcag21a",
+    "wcag21aa",
+    "wcag21aaa",
+    "wcag22a",
+    "wcag22aa",
+    "wcag22aaa",
+    "best-practice",
+    "section508",
+    "EN-301-549",
+)
+
+
+class ConfigError(Exception):
+    """The configuration file is missing a value, has a wrong one, or is not TOML."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetsConfig(_Section):
+    """Where the apps under test are: empty strings mean the bundled reference apps."""
+
+    web: str = ""
+    admin: str = ""
+
+    @field_validator("web", "admin")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("an http:// or https:// URL, or an empty string for the bundled apps")
+        return value.rstrip("/")
+
+
+class BrowserConfig(_Section):
+    """Which browser runs the specs and how it is launched."""
+
+    name: BrowserName = "chromium"
+    executable: str = ""
+    headless: bool = True
+    args: tuple[str, ...] = ()
+    connect: str = Field(default="", description="ws:// endpoint of a Playwright browser server")
+
+    @field_validator("connect")
+    @classmethod
+    def _ws_url(cls, value: str) -> str:
+        if value and not value.startswith(("ws://", "wss://")):
+            raise ValueError("a ws:// or wss:// endpoint of a Playwright browser server")
+        return value
+
+
+class ViewportConfig(_Section):
+    """One viewport every spec runs under: a Playwright device, or a width and height."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    device: str = ""
+    width: Annotated[int, Field(ge=200, le=4000)] | None = None
+    height: Annotated[int, Field(ge=200, le=4000)] | None = None
+    device_scale_factor: Annotated[float, Field(gt=0, le=4)] | None = None
+    mobile: bool = False
+
+    @model_validator(mode="after")
+    def _device_or_size(self) -> ViewportConfig:
+        if not self.device and (self.width is None or self.height is None):
+            raise ValueError(f"viewport {self.name!r} needs a device name, or width and height")
+        return self
+
+
+class TimeoutsConfig(_Section):
+    """Timeouts in milliseconds (target_check in seconds)."""
+
+    action_ms: Annotated[int, Field(ge=100)] = 5_000
+    navigation_ms: Annotated[int, Field(ge=100)] = 10_000
+    expect_ms: Annotated[int, Field(ge=100)] = 5_000
+    target_check_s: Annotated[float, Field(gt=0, le=60)] = 10.0
+    app_start_s: Annotated[float, Field(gt=0, le=120)] = 20.0
+
+
+class ReportConfig(_Section):
+    """Where a run writes everything: JUnit XML, HTML report, JSON results, artifacts."""
+
+    dir: str = "reports"
+
+
+class VisualConfig(_Section):
+    """Screenshot comparison defaults; each `assert_snapshot` call may override them."""
+
+    threshold: Annotated[float, Field(ge=0, le=1)] = 0.2
+    max_diff_pixels: Annotated[int, Field(ge=0)] | None = None
+    max_diff_pixel_ratio: Annotated[float, Field(ge=0, le=1)] | None = None
+    baseline_dir: str = "baselines"
+    stabilise_timeout_ms: Annotated[int, Field(ge=100)] = 5_000
+    mask_color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#FF00FF"
+    css: str = ""
+    frozen_time: dt.datetime = dt.datetime(2026, 1, 15, 10, 30, tzinfo=dt.UTC)
+
+
+class KnownIssue(_Section):
+    """An accepted accessibility violation: matched by rule and target, never by a count."""
+
+    rule: Annotated[str, Field(min_length=1)]
+    target: Annotated[str, Field(min_length=1)]
+    reason: Annotated[str, Field(min_length=1)]
+    expires: dt.date
+
+
+class A11yConfig(_Section):
+    """The accessibility standard (axe tags) and the known issues accepted for now."""
+
+    tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+    known_issues: tuple[KnownIssue, ...] = ()
+    max_nodes_shown: Annotated[int, Field(ge=1)] = 3
+
+    @field_validator("tags")
+    @classmethod
+    def _known_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [t for t in tags if t not in WCAG_TAGS]
+        if unknown:
+            raise ValueError(f"axe tags among {', '.join(WCAG_TAGS)}; unknown: {unknown}")
+        return tags
+
+
+class Budget(_Section):
+    """Web Vitals budgets; an unset metric is not budgeted."""
+
+    lcp_ms: Annotated[float, Field(gt=0)] | None = None
+    cls: Annotated[float, Field(ge=0)] | None = None
+    inp_ms: Annotated[float, Field(gt=0)] | None = None
+    fcp_ms: Annotated[float, Field(gt=0)] | None = None
+    ttfb_ms: Annotated[float, Field(gt=0)] | None = None
+
+
+class PageBudget(Budget):
+    """A budget for one page (e.g. "web:/settings") and optionally one profile."""
+
+    page: Annotated[str, Field(pattern=r"^(web|admin):/")]
+    profile: str = ""
+
+
+class ThrottlingProfile(_Section):
+    """Network and CPU throttling applied through CDP (Chromium only)."""
+
+    latency_ms: Annotated[float, Field(ge=0)] = 0
+    download_kbps: Annotated[float, Field(ge=0)] = 0
+    upload_kbps: Annotated[float, Field(ge=0)] = 0
+    cpu_slowdown: Annotated[float, Field(ge=1)] = 1
+
+
+def _default_profiles() -> dict[str, ThrottlingProfile]:
+    return {
+        "desktop": ThrottlingProfile(),
+        # Lighthouse's mobile preset: 150 ms RTT applied as 562.5 ms request latency.
+        "mobile": ThrottlingProfile(
+            latency_ms=562.5, download_kbps=1474.56, upload_kbps=675, cpu_slowdown=4
+        ),
+    }
+
+
+class PerformanceConfig(_Section):
+    """Web Vitals budgets per page and profile, runs per page, API latency budget."""
+
+    runs: Annotated[int, Field(ge=1, le=15)] = 3
+    profiles: dict[str, ThrottlingProfile] = Field(default_factory=_default_profiles)
+    budget: Budget = Budget(lcp_ms=2500, cls=0.1, inp_ms=200, fcp_ms=1800, ttfb_ms=800)
+    pages: tuple[PageBudget, ...] = ()
+    api_p95_ms: Annotated[float, Field(gt=0)] = 200
+    settle_ms: Annotated[int, Field(ge=0)] = 1_000
+
+    def budget_for(self, page: str, profile: str) -> Budget:
+        """The default budget overlaid with the matching page entries (profile-specific last)."""
+        merged = self.budget.model_dump()
+        for entry in sorted(self.pages, key=lambda e: bool(e.profile)):
+            if entry.page == page and entry.profile in ("", profile):
+                merged.update(
+                    {k: v for k, v in entry.model_dump(exclude={"page", "profile"}).items() if v}
+                )
+        return Budget(**merged)
+
+
+def _default_viewports() -> tuple[ViewportConfig, ...]:
+    return (
+        ViewportConfig(name="desktop", width=1280, height=720),
+        ViewportConfig(name="mobile", device="iPhone 13", mobile=True),
+    )
+
+
+class SuiteConfig(_Section):
+    """The whole of playwright.config.toml."""
+
+    targets: TargetsConfig = TargetsConfig()
+    browser: BrowserConfig = BrowserConfig()
+    viewports: tuple[ViewportConfig, ...] = Field(default_factory=_default_viewports)
+    timeouts: TimeoutsConfig = TimeoutsConfig()
+    report: ReportConfig = ReportConfig()
+    visual: VisualConfig = VisualConfig()
+    a11y: A11yConfig = A11yConfig()
+    performance: PerformanceConfig = PerformanceConfig()
+
+    @field_validator("viewports")
+    @classmethod
+    def _unique_names(cls, viewports: tuple[ViewportConfig, ...]) -> tuple[ViewportConfig, ...]:
+        if not viewports:
+            raise ValueError("at least one [[viewports]] entry")
+        names = [v.name for v in viewports]
+        if len(set(names)) != len(names):
+            raise ValueError(f"viewport names that differ; got {names}")
+        return viewports
+
+    def viewport(self, name: str) -> ViewportConfig:
+        for viewport in self.viewports:
+            if viewport.name == name:
+                return viewport
+        raise KeyError(name)
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
+        elif part.startswith(("function-after", "function-before", "constrained", "union")):
+            continue
+        else:
+            parts.append(part)
+    return ".".join(parts) or "(top level)"
+
+
+def _value_at(data: Any, loc: tuple[int | str, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def format_validation_error(path: Path, data: dict[str, Any], error: ValidationError) -> str:
+    """One message for the first problem, naming the key, the value and the expectation."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        loc = tuple(problem["loc"])
+        key = _key_path(loc)
+        if problem["type"] == "extra_forbidden":
+            lines.append(f"{path}: unknown key {key!r}; remove it or check its spelling.")
+            continue
+        value = _value_at(data, loc)
+        shown = "(missing)" if value is None and problem["type"] == "missing" else repr(value)
+        message = str(problem["msg"])
+        if message.startswith("Value error, "):
+            message = "expected " + message.removeprefix("Value error, ")
+        else:
+            message = message[:1].lower() + message[1:]
+        lines.append(f"{path}: {key} = {shown}: {message}.")
+    return "\n".join(lines)
+
+
+def load_config(path: Path) -> SuiteConfig:
+    """Read and validate the config file; a missing file means every default."""
+    if not path.exists():
+        return SuiteConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read: {error}.") from None
+    try:
+        return SuiteConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(format_validation_error(path, data, error)) from None
