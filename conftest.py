@@ -1,0 +1,5 @@
+"""Loads the suite's fixtures: one plugin module per concern (see fixtures/)."""
+
+pytest_plugins = [
+    "fixtures.config",
+]
