@@ -33,7 +33,7 @@ class Attachment:
 
 
 def attach(
-    node: pytest.Item | pytest.Node,
+    node: pytest.Item | pytest.Collector,
     kind: str,
     title: str,
     *,

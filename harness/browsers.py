@@ -28,7 +28,7 @@ SYSTEM_CHROMIUM_ARGS = (
 )
 
 
-class BrowserNotFound(Exception):
+class BrowserNotFoundError(Exception):
     """No browser binary could be found for the requested engine."""
 
 
@@ -74,7 +74,7 @@ def find_browser(
     if configured:
         path = Path(configured)
         if not path.is_file():
-            raise BrowserNotFound(
+            raise BrowserNotFoundError(
                 f"[browser] executable = {configured!r} in playwright.config.toml does not"
                 f" exist; fix the path or remove the key, or {install_hint(name)}."
             )
@@ -82,14 +82,14 @@ def find_browser(
     if playwright_executable and Path(playwright_executable).is_file():
         return BrowserChoice(name, None, "playwright")
     if name != "chromium":
-        raise BrowserNotFound(
+        raise BrowserNotFoundError(
             f"No {name} browser is installed (Playwright looked for {playwright_executable});"
             f" {install_hint(name)}."
         )
     from_env = env.get("E2E_CHROMIUM", "")
     if from_env:
         if not Path(from_env).is_file():
-            raise BrowserNotFound(
+            raise BrowserNotFoundError(
                 f"E2E_CHROMIUM={from_env!r} does not exist; fix it or unset it, or"
                 f" {install_hint(name)}."
             )
@@ -99,7 +99,7 @@ def find_browser(
         found = which(candidate)
         if found:
             return BrowserChoice(name, str(found), "system", SYSTEM_CHROMIUM_ARGS)
-    raise BrowserNotFound(
+    raise BrowserNotFoundError(
         "No Chromium found: Playwright's own build is not installed and none of"
         f" {', '.join(SYSTEM_CHROMIUM_NAMES)} is on PATH; {install_hint(name)}."
     )

@@ -117,7 +117,7 @@ def start_bundled_apps(
         stdout=subprocess.PIPE,
         stderr=log_file,
         text=True,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert process.stdout is not None
@@ -170,7 +170,7 @@ def check_target(app: AppName, url: str, timeout: float = 10.0) -> None:
     """Raise TargetError unless `url` answers /api/health as the expected app."""
     health = f"{url}/api/health"
     try:
-        with urllib.request.urlopen(health, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(health, timeout=timeout) as response:
             body = response.read(4096).decode("utf-8", errors="replace")
     except urllib.error.HTTPError as error:
         raise TargetError(
