@@ -3,4 +3,8 @@
 pytest_plugins = [
     "fixtures.config",
     "fixtures.browser",
+    "fixtures.targets",
+    "fixtures.auth",
+    "fixtures.data",
+    "fixtures.mocks",
 ]
