@@ -107,3 +107,29 @@ def find_browser(
 
 def _args_for(name: str, executable: str) -> tuple[str, ...]:
     return SYSTEM_CHROMIUM_ARGS if name == "chromium" else ()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m harness.browsers [NAME]`: print the browser a run would launch, or why none."""
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    args = sys.argv[1:] if argv is None else argv
+    name = args[0] if args else os.environ.get("E2E_BROWSER", "chromium")
+    if name not in ("chromium", "firefox", "webkit"):
+        print(f"unknown browser {name!r}; choose chromium, firefox or webkit", file=sys.stderr)
+        return 2
+    with sync_playwright() as playwright:
+        expected = getattr(playwright, name).executable_path
+    try:
+        choice = find_browser(name, playwright_executable=expected)
+    except BrowserNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(choice.describe())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
