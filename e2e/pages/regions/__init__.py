@@ -1,0 +1,1 @@
+"""Widgets shared by many pages: shell (header, navigation, menus), dialogs, pagination."""

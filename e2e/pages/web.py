@@ -1,0 +1,214 @@
+"""Pages of the web app: dashboard, settings, a setting's history, profile, 404."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from playwright.sync_api import Locator, Page
+
+from e2e.pages.base import AppPage
+from e2e.pages.regions.pagination import Pagination
+
+NAV_LINKS = {"Dashboard": "/", "Settings": "/settings", "Profile": "/profile"}
+SORT_LABELS = {
+    "label": "Label A–Z",
+    "-label": "Label Z–A",
+    "category": "Category",
+    "-updated": "Recently changed",
+}
+NO_MATCH = "No settings match your search."
+
+
+class DashboardPage(AppPage):
+    path: ClassVar[str] = "/"
+    title: str = "Dashboard"
+
+    @property
+    def welcome(self) -> Locator:
+        return self.shell.main.get_by_text("Welcome back")
+
+    @property
+    def browse_settings(self) -> Locator:
+        return self.shell.main.get_by_role("link", name="Browse settings")
+
+    @property
+    def recent_changes(self) -> Locator:
+        return self.shell.main.get_by_role("heading", name="Recent changes")
+
+
+class SettingItem:
+    """One setting in the list, found by its key."""
+
+    def __init__(self, page: Page, key: str, label: str) -> None:
+        self.page = page
+        self.key = key
+        self.label = label
+
+    @property
+    def root(self) -> Locator:
+        return self.page.get_by_test_id(f"setting-{self.key}")
+
+    @property
+    def control(self) -> Locator:
+        return self.root.get_by_label(self.label, exact=True)
+
+    @property
+    def switch(self) -> Locator:
+        return self.root.get_by_role("switch", name=self.label, exact=True)
+
+    @property
+    def save_button(self) -> Locator:
+        return self.root.get_by_role("button", name=f"Save {self.label}", exact=True)
+
+    @property
+    def reset_button(self) -> Locator:
+        return self.root.get_by_role("button", name=f"Reset {self.label}", exact=True)
+
+    @property
+    def history_link(self) -> Locator:
+        return self.root.get_by_role("link", name=f"History of {self.label}", exact=True)
+
+    @property
+    def default_badge(self) -> Locator:
+        return self.root.get_by_text("Default", exact=True)
+
+    def set_text(self, value: str) -> None:
+        """Type a new value into a text or number setting and save it."""
+        self.control.fill(value)
+        self.save_button.click()
+
+    def choose(self, option: str) -> None:
+        self.control.select_option(label=option)
+
+    def reset(self) -> None:
+        self.reset_button.click()
+
+
+class SettingsPage(AppPage):
+    path: ClassVar[str] = "/settings"
+    title: str = "Settings"
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.pagination = Pagination(page)
+
+    @property
+    def search(self) -> Locator:
+        return self.page.get_by_role("searchbox", name="Search settings")
+
+    @property
+    def category(self) -> Locator:
+        return self.page.get_by_label("Category", exact=True)
+
+    @property
+    def sort(self) -> Locator:
+        return self.page.get_by_label("Sort by", exact=True)
+
+    @property
+    def items(self) -> Locator:
+        return self.page.locator("[data-testid^='setting-']")
+
+    @property
+    def item_headings(self) -> Locator:
+        return self.items.get_by_role("heading", level=2)
+
+    @property
+    def summary(self) -> Locator:
+        return self.shell.main.get_by_text("Showing ")
+
+    @property
+    def empty(self) -> Locator:
+        return self.shell.main.get_by_text(NO_MATCH)
+
+    def setting(self, key: str, label: str) -> SettingItem:
+        return SettingItem(self.page, key, label)
+
+    def search_for(self, text: str) -> None:
+        self.search.fill(text)
+
+    def filter_category(self, category: str) -> None:
+        self.category.select_option(label=category)
+
+    def sort_by(self, key: str) -> None:
+        self.sort.select_option(label=SORT_LABELS[key])
+
+
+class HistoryPage(AppPage):
+    title: str = "History"
+
+    def __init__(self, page: Page, key: str) -> None:
+        super().__init__(page)
+        self.key = key
+
+    def open(self, query: str = "") -> HistoryPage:
+        self.page.goto(f"/settings/{self.key}/history")
+        return self
+
+    @property
+    def table(self) -> Locator:
+        return self.shell.main.get_by_role("table")
+
+    @property
+    def rows(self) -> Locator:
+        return self.table.locator("tbody tr")
+
+    @property
+    def back_link(self) -> Locator:
+        return self.shell.main.get_by_role("link", name="Back to settings")
+
+    @property
+    def empty(self) -> Locator:
+        return self.shell.main.get_by_text("No changes yet.")
+
+
+class ProfilePage(AppPage):
+    path: ClassVar[str] = "/profile"
+    title: str = "Profile"
+
+    @property
+    def display_name(self) -> Locator:
+        return self.page.get_by_label("Display name", exact=True)
+
+    @property
+    def theme(self) -> Locator:
+        return self.page.get_by_label("Theme", exact=True)
+
+    @property
+    def language(self) -> Locator:
+        return self.page.get_by_label("Language", exact=True)
+
+    @property
+    def save(self) -> Locator:
+        return self.page.get_by_role("button", name="Save profile")
+
+    @property
+    def current_password(self) -> Locator:
+        return self.page.get_by_label("Current password", exact=True)
+
+    @property
+    def new_password(self) -> Locator:
+        return self.page.get_by_label("New password", exact=True)
+
+    @property
+    def confirm_password(self) -> Locator:
+        return self.page.get_by_label("Confirm new password", exact=True)
+
+    @property
+    def change_password_button(self) -> Locator:
+        return self.page.get_by_role("button", name="Change password")
+
+    def change_password(self, current: str, new: str, confirm: str | None = None) -> None:
+        self.current_password.fill(current)
+        self.new_password.fill(new)
+        self.confirm_password.fill(new if confirm is None else confirm)
+        self.change_password_button.click()
+
+
+class NotFoundPage(AppPage):
+    title: str = "Page not found"
+
+    @property
+    def home_link(self) -> Locator:
+        return self.shell.main.get_by_role("link", name="Go to dashboard").or_(
+            self.shell.main.get_by_role("link", name="Go to overview")
+        )
