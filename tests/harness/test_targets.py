@@ -1,0 +1,55 @@
+"""Target checks: an unreachable or wrong target gives one message that names the URL."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.targets import TargetError, check_target
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_unreachable_target_names_the_url_quickly() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    with pytest.raises(TargetError) as error:
+        check_target("web", url, timeout=10)
+    assert time.monotonic() - started < 10
+    assert f"The web target {url} is unreachable" in str(error.value)
+    assert "--web-url" in str(error.value)
+
+
+def test_a_different_app_is_named_with_what_answered(static_server: tuple[str, Path]) -> None:
+    url, folder = static_server
+    (folder / "api").mkdir()
+    (folder / "api" / "health").write_text(json.dumps({"status": "ok", "service": "shop"}))
+    with pytest.raises(TargetError) as error:
+        check_target("admin", url)
+    message = str(error.value)
+    assert f"The admin target {url} is not the expected app" in message
+    assert '"service": "settings-reference"' in message
+    assert "shop" in message
+
+
+def test_a_missing_health_check_gives_the_status(static_server: tuple[str, Path]) -> None:
+    url, _ = static_server
+    with pytest.raises(TargetError, match=r"answered .*/api/health with HTTP 404"):
+        check_target("web", url)
+
+
+def test_the_expected_app_passes(static_server: tuple[str, Path]) -> None:
+    url, folder = static_server
+    (folder / "api").mkdir()
+    body = {"status": "ok", "service": "settings-reference", "app": "web"}
+    (folder / "api" / "health").write_text(json.dumps(body))
+    check_target("web", url)
