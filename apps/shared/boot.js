@@ -29,7 +29,7 @@ export function loginUrl(pathAndQuery) {
  *
  * Every route is protected (signed out -> /login?next=...) unless it has `public: true`.
  * A route's render(ctx) renders into ctx.root (the shell's <main>) and gets
- * ctx.app = {user, setUser(user), fail(error, container, retry), product}.
+ * ctx.app = {user, setUser(user), fail(error, container, retry), notFound(ctx), product}.
  * ctx.app.fail() sends a 401 to the sign-in page and shows any other error with Retry.
  */
 export async function startApp({ product, loginHeading, links, accountLinks = [], routes, notFoundLink, loginLead = '' }) {
@@ -56,6 +56,12 @@ export async function startApp({ product, loginHeading, links, accountLinks = []
         return;
       }
       errorState(container, error, retry);
+    },
+    /** Replace the current page with the 404 page (e.g. an unknown setting key). */
+    notFound(ctx) {
+      clear(ctx.root);
+      renderNotFound(ctx);
+      router.syncTitle();
     },
   };
 

@@ -179,6 +179,21 @@ export function createRouter({ routes, notFound, root, titleSuffix = '', guard =
       return render({ first: true });
     },
     navigate,
+    /**
+     * Change the URL without rendering (a page that keeps its own state in the query,
+     * e.g. filters). Back and forward still re-render from the URL.
+     * @param {string} url
+     * @param {{replace?: boolean}} [opts]
+     */
+    setUrl(url, { replace = false } = {}) {
+      if (replace) window.history.replaceState(null, '', url);
+      else window.history.pushState(null, '', url);
+      if (currentCtx) {
+        const { pathname, search } = window.location;
+        currentCtx.url = pathname + search;
+        currentCtx.query = new URLSearchParams(search);
+      }
+    },
     /** Re-render the current URL (e.g. after signing in or out). */
     refresh: () => render(),
     syncTitle,

@@ -1,0 +1,68 @@
+// Building blocks the web pages share.
+
+import { h, clear } from '/shared/dom.js';
+import { loading } from '/shared/ui.js';
+
+/**
+ * The page's heading block: the one <h1>, a lead line and optional actions.
+ * @param {string} title
+ * @param {string | Node} [lead]
+ * @param {...Node} actions
+ */
+export function pageHeader(title, lead = '', ...actions) {
+  return h(
+    'div',
+    { class: 'page-header' },
+    h('div', { class: 'page-header-text' }, h('h1', null, title), lead ? h('p', { class: 'lead' }, lead) : null),
+    actions.length ? h('div', { class: 'page-actions' }, ...actions) : null,
+  );
+}
+
+/** A setting value as text: booleans as On / Off, empty text marked. */
+export function valueText(value) {
+  if (value === null || value === undefined) return '—';
+  if (value === true) return 'On';
+  if (value === false) return 'Off';
+  if (typeof value === 'string') return value === '' ? '(empty)' : value;
+  return String(value);
+}
+
+/**
+ * Loads data into `container`: "Loading…" (role="status") on the first load, a small
+ * busy line above the old content on reloads, the error state with Retry on failure.
+ * A newer load wins over an older, slower one.
+ * @template T
+ * @param {{container: HTMLElement, ctx: any, fetch: () => Promise<T>, render: (data: T) => void}} opts
+ */
+export function loader({ container, ctx, fetch, render }) {
+  let seq = 0;
+  async function load() {
+    seq += 1;
+    const mine = seq;
+    const stale = () => mine !== seq || !ctx.isCurrent();
+    const reload = container.firstChild && !container.querySelector('.state');
+    let busy;
+    if (reload) {
+      container.setAttribute('aria-busy', 'true');
+      busy = h('div', { class: 'busy-line', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', null, 'Loading…'));
+      container.prepend(busy);
+    } else {
+      busy = loading(container);
+    }
+    try {
+      const data = await fetch();
+      if (stale()) return;
+      clear(container);
+      render(data);
+    } catch (error) {
+      if (stale()) return;
+      ctx.app.fail(error, container, load);
+    } finally {
+      if (!stale()) {
+        if (busy.isConnected) busy.remove();
+        container.removeAttribute('aria-busy');
+      }
+    }
+  }
+  return load;
+}
