@@ -3,8 +3,10 @@
 pytest_plugins = [
     "fixtures.config",
     "fixtures.browser",
+    "fixtures.performance",
     "fixtures.targets",
     "fixtures.auth",
     "fixtures.data",
     "fixtures.mocks",
+    "fixtures.health",
 ]

@@ -187,16 +187,37 @@ class PerformanceConfig(_Section):
     budget: Budget = Budget(lcp_ms=2500, cls=0.1, inp_ms=200, fcp_ms=1800, ttfb_ms=800)
     pages: tuple[PageBudget, ...] = ()
     api_p95_ms: Annotated[float, Field(gt=0)] = 200
+    api_routes: tuple[Annotated[str, Field(pattern=r"^/")], ...] = Field(
+        default=(), description="path templates such as /api/settings/{key} for the API report"
+    )
     settle_ms: Annotated[int, Field(ge=0)] = 1_000
+    settle_timeout_ms: Annotated[int, Field(ge=1_000)] = 20_000
+
+    @field_validator("profiles")
+    @classmethod
+    def _some_profile(cls, profiles: dict[str, ThrottlingProfile]) -> dict[str, ThrottlingProfile]:
+        if not profiles:
+            raise ValueError("at least one [performance.profiles] entry, e.g. desktop")
+        return profiles
+
+    @model_validator(mode="after")
+    def _known_profiles(self) -> PerformanceConfig:
+        for entry in self.pages:
+            if entry.profile and entry.profile not in self.profiles:
+                raise ValueError(
+                    f"[[performance.pages]] {entry.page}: profile {entry.profile!r} is not one"
+                    f" of {', '.join(self.profiles)}"
+                )
+        return self
 
     def budget_for(self, page: str, profile: str) -> Budget:
         """The default budget overlaid with the matching page entries (profile-specific last)."""
         merged = self.budget.model_dump()
         for entry in sorted(self.pages, key=lambda e: bool(e.profile)):
             if entry.page == page and entry.profile in ("", profile):
-                merged.update(
-                    {k: v for k, v in entry.model_dump(exclude={"page", "profile"}).items() if v}
-                )
+                # `is not None`: a budget of 0 (no layout shift at all) is a real budget.
+                overrides = entry.model_dump(exclude={"page", "profile"})
+                merged.update({k: v for k, v in overrides.items() if v is not None})
         return Budget(**merged)
 
 
