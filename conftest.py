@@ -8,5 +8,6 @@ pytest_plugins = [
     "fixtures.auth",
     "fixtures.data",
     "fixtures.mocks",
+    "fixtures.a11y",
     "fixtures.health",
 ]
