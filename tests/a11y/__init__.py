@@ -1,0 +1,1 @@
+"""Self-tests of the accessibility engine: axe checks, known issues, keyboard checks."""
