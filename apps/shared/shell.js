@@ -143,7 +143,6 @@ export function mountShell({
     {
       type: 'button',
       class: 'btn-icon theme-toggle',
-      'aria-label': 'Dark theme',
       'aria-pressed': String(currentTheme() === 'dark'),
       onClick: () => {
         if (onToggleTheme) onToggleTheme(currentTheme() === 'dark' ? 'light' : 'dark');
@@ -151,6 +150,8 @@ export function mountShell({
     },
     h('span', { class: 'theme-icon theme-icon-moon' }, icon('moon')),
     h('span', { class: 'theme-icon theme-icon-sun' }, icon('sun')),
+    // Named by its content, not aria-label, so getByLabel('Theme') finds only form fields.
+    h('span', { class: 'visually-hidden' }, 'Dark theme'),
   );
   const onThemeChange = () => themeButton.setAttribute('aria-pressed', String(currentTheme() === 'dark'));
   window.addEventListener('themechange', onThemeChange);
@@ -166,12 +167,12 @@ export function mountShell({
         type: 'button',
         class: 'account-button',
         id: 'account-button',
-        'aria-label': 'Account menu',
         'aria-haspopup': 'menu',
         'aria-expanded': 'false',
         'aria-controls': 'account-menu',
       },
       avatar,
+      h('span', { class: 'visually-hidden' }, 'Account menu'),
       icon('chevronDown', { size: 16 }),
     );
     const nameEl = h('p', { class: 'account-name' }, user.display_name || user.email);

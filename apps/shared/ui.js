@@ -244,7 +244,11 @@ export function setFieldError(input, message) {
   if (!error) {
     error = h('p', { class: 'field-error', id: errorId });
     const wrapper = input.closest('.field, .control-group') || input.parentElement;
-    wrapper.appendChild(error);
+    // Right under the control (before any hint that follows it), so the message is
+    // read and seen next to what it is about.
+    let anchor = input;
+    while (anchor.parentElement && anchor.parentElement !== wrapper) anchor = anchor.parentElement;
+    anchor.after(error);
   }
   clear(error);
   error.append(icon('alert', { size: 16 }), h('span', null, message));

@@ -85,11 +85,12 @@ function settingCard(initial) {
     {
       type: 'button',
       class: 'btn btn-ghost btn-sm',
-      'aria-label': `Reset ${item.label}`,
       onClick: () => reset(),
     },
     icon('reset', { size: 16 }),
-    'Reset to default',
+    // Named "Reset {label}" by its content (not aria-label), so that getByLabel(label)
+    // finds the setting's control only.
+    h('span', null, 'Reset', h('span', { 'aria-hidden': 'true' }, ' to default'), h('span', { class: 'visually-hidden' }, ` ${item.label}`)),
   );
 
   function showError(message) {
@@ -170,7 +171,7 @@ function settingCard(initial) {
       'aria-describedby': describedBy,
       value: item.value === null || item.value === undefined ? '' : String(item.value),
     });
-    const saveButton = h('button', { type: 'submit', class: 'btn btn-secondary', 'aria-label': `Save ${item.label}` }, 'Save');
+    const saveButton = h('button', { type: 'submit', class: 'btn btn-secondary' }, 'Save', h('span', { class: 'visually-hidden' }, ` ${item.label}`));
     const form = h('form', { class: 'inline-form', novalidate: true }, control, saveButton);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -197,10 +198,9 @@ function settingCard(initial) {
     {
       class: 'btn btn-ghost btn-sm',
       href: `/settings/${encodeURIComponent(item.key)}/history`,
-      'aria-label': `History of ${item.label}`,
     },
     icon('history', { size: 16 }),
-    'History',
+    h('span', null, 'History', h('span', { class: 'visually-hidden' }, ` of ${item.label}`)),
   );
 
   function update(next) {
