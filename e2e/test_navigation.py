@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -40,9 +38,7 @@ def test_every_navigation_link_lands_on_its_page(
         expect(page).to_have_title(f"{HEADINGS[app][path]} · {PRODUCT[app]}")
 
 
-def test_the_current_page_is_marked_in_the_navigation(
-    app: AppName, signed_in_page: Page
-) -> None:
+def test_the_current_page_is_marked_in_the_navigation(app: AppName, signed_in_page: Page) -> None:
     page = signed_in_page
     page.goto("/settings")
     shell = Shell(page)

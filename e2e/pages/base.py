@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page
 
@@ -19,7 +19,7 @@ class AppPage:
         self.page = page
         self.shell = Shell(page)
 
-    def open(self, query: str = "") -> AppPage:
+    def open(self, query: str = "") -> Self:
         """Navigate to the page (the context's base URL is the app's origin)."""
         self.page.goto(self.path + (f"?{query}" if query else ""))
         return self

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page
 
@@ -28,7 +28,7 @@ class LoginPage(AppPage):
         self.app = app
         self.title = HEADINGS[app]
 
-    def open_with_next(self, next_path: str) -> LoginPage:
+    def open_with_next(self, next_path: str) -> Self:
         self.page.goto(f"/login?next={next_path}")
         return self
 

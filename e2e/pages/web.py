@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page
 
@@ -140,7 +140,7 @@ class HistoryPage(AppPage):
         super().__init__(page)
         self.key = key
 
-    def open(self, query: str = "") -> HistoryPage:
+    def open(self, query: str = "") -> Self:
         self.page.goto(f"/settings/{self.key}/history")
         return self
 

@@ -1,0 +1,334 @@
+"""UI integration: the front end with the real back end, and with API mocks.
+
+Each spec makes its own account and data through the API, acts through the UI, and
+reads the result back through the API and after a reload.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.pages import admin, web
+from e2e.pages.login import LoginPage
+from e2e.pages.regions.dialog import Dialog
+from e2e.pages.regions.shell import Shell
+from fixtures.auth import Account, PageFor, new_password
+from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater
+from fixtures.mocks import MockApiFactory
+from harness.api import ApiClient, ApiError
+from harness.targets import AppName, Targets
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def person(make_user: MakeUser) -> Account:
+    """A user account of this test's own, so changes to its values touch nobody else."""
+    return make_user("user")
+
+
+@pytest.fixture
+def person_page(person: Account, page_for: PageFor) -> Page:
+    return page_for(person, "web")
+
+
+# --- web app: settings against the real API ---------------------------------------------
+
+
+@pytest.mark.web
+def test_a_changed_setting_is_saved_and_survives_a_reload(
+    person: Account, person_page: Page, make_definition: MakeDefinition, api_as: ApiAs
+) -> None:
+    definition = make_definition("text", default="first value")
+    settings = web.SettingsPage(person_page)
+    settings.open(f"q={definition.label}")
+    item = settings.setting(definition.key, definition.label)
+    expect(item.control).to_have_value("first value")
+    expect(item.default_badge).to_be_visible()
+
+    item.set_text("second value")
+
+    expect(settings.shell.toast(f"Saved {definition.label}.")).to_be_visible()
+    stored = api_as(person).get(f"/api/settings/{definition.key}")
+    assert (stored["value"], stored["is_default"]) == ("second value", False)
+    person_page.reload()
+    expect(item.control).to_have_value("second value")
+    expect(item.default_badge).to_be_hidden()
+
+
+@pytest.mark.web
+def test_a_switch_and_a_choice_save_as_soon_as_they_change(
+    person: Account, person_page: Page, make_definition: MakeDefinition, api_as: ApiAs
+) -> None:
+    switch = make_definition("boolean", default=False)
+    choice = make_definition("choice", default="standard")
+    settings = web.SettingsPage(person_page)
+
+    settings.open(f"q={switch.label}")
+    settings.setting(switch.key, switch.label).switch.click()
+    expect(settings.shell.toast(f"Saved {switch.label}.")).to_be_visible()
+
+    settings.open(f"q={choice.label}")
+    settings.setting(choice.key, choice.label).control.select_option("compact")
+    expect(settings.shell.toast(f"Saved {choice.label}.")).to_be_visible()
+
+    api = api_as(person)
+    assert api.get(f"/api/settings/{switch.key}")["value"] is True
+    assert api.get(f"/api/settings/{choice.key}")["value"] == "compact"
+
+
+@pytest.mark.web
+def test_an_invalid_value_is_refused_inline(
+    person: Account, person_page: Page, make_definition: MakeDefinition, api_as: ApiAs
+) -> None:
+    definition = make_definition("number", default=30, constraints={"min": 1, "max": 120})
+    settings = web.SettingsPage(person_page)
+    settings.open(f"q={definition.label}")
+    item = settings.setting(definition.key, definition.label)
+
+    item.set_text("500")
+
+    expect(item.control).to_have_attribute("aria-invalid", "true")
+    expect(item.control).to_have_accessible_description(re.compile(r"120"))
+    assert api_as(person).get(f"/api/settings/{definition.key}")["value"] == 30
+
+
+@pytest.mark.web
+def test_reset_returns_to_the_default_and_the_history_shows_both(
+    person: Account, person_page: Page, make_definition: MakeDefinition, api_as: ApiAs
+) -> None:
+    definition = make_definition("text", default="original")
+    api = api_as(person)
+    api.call("PUT", f"/api/settings/{definition.key}", {"value": "changed"})
+    settings = web.SettingsPage(person_page)
+    settings.open(f"q={definition.label}")
+    item = settings.setting(definition.key, definition.label)
+    expect(item.control).to_have_value("changed")
+
+    item.reset()
+
+    expect(settings.shell.toast(f"Reset {definition.label} to default.")).to_be_visible()
+    expect(item.control).to_have_value("original")
+    expect(item.reset_button).to_be_disabled()
+    assert api.get(f"/api/settings/{definition.key}")["is_default"] is True
+
+    item.history_link.click()
+    history = web.HistoryPage(person_page, definition.key)
+    expect(history.heading).to_have_text(f"History: {definition.label}")
+    expect(history.rows).to_have_count(2)
+    expect(history.rows.nth(0)).to_contain_text("Reset")
+    expect(history.rows.nth(1)).to_contain_text("changed")
+
+
+@pytest.mark.web
+def test_search_filter_and_sort_work_on_real_data(
+    user_page: Page, make_definition: MakeDefinition, faker_seed: int
+) -> None:
+    word = f"zq{faker_seed % 10**8:08d}"
+    made = [
+        make_definition("text", category="Privacy", label=f"Alpha {word}"),
+        make_definition("boolean", category="Privacy", label=f"Bravo {word}"),
+        make_definition("number", category="General", label=f"Charlie {word}"),
+    ]
+    labels = sorted(d.label for d in made)
+    settings = web.SettingsPage(user_page).open()
+
+    settings.search_for(word)
+    expect(settings.item_headings).to_have_text(labels)
+    expect(user_page).to_have_url(re.compile(rf"q={word}"))
+
+    settings.filter_category("Privacy")
+    expect(settings.item_headings).to_have_text(labels[:2])
+
+    settings.sort_by("-label")
+    expect(settings.item_headings).to_have_text(list(reversed(labels[:2])))
+
+    settings.search_for(f"{word}nothing")
+    expect(settings.empty).to_be_visible()
+
+
+@pytest.mark.web
+def test_pagination_walks_through_real_results(
+    user_page: Page, make_definition: MakeDefinition, faker_seed: int
+) -> None:
+    word = f"pg{faker_seed % 10**8:08d}"
+    for index in range(23):
+        make_definition("text", label=f"Paged {index:02d} {word}")
+    settings = web.SettingsPage(user_page).open(f"q={word}")
+    expect(settings.items).to_have_count(20)
+    expect(settings.summary).to_have_text("Showing 1–20 of 23")
+    expect(settings.pagination.status).to_have_text("Page 1 of 2")
+    expect(settings.pagination.previous).to_be_disabled()
+
+    settings.pagination.next.click()
+
+    expect(settings.items).to_have_count(3)
+    expect(settings.summary).to_have_text("Showing 21–23 of 23")
+    expect(settings.pagination.status).to_have_text("Page 2 of 2")
+    expect(settings.pagination.next).to_be_disabled()
+    expect(user_page).to_have_url(re.compile(r"page=2"))
+
+
+# --- admin app against the real API ----------------------------------------------------
+
+
+@pytest.mark.admin
+def test_a_user_the_admin_creates_can_sign_in_to_the_web_app(
+    admin_page: Page,
+    web_guest_page: Page,
+    remove_user_later: RemoveUserLater,
+    targets: Targets,
+    faker_seed: int,
+) -> None:
+    email = f"created.{faker_seed % 10**9}@example.test"
+    password = new_password()
+    remove_user_later(email)
+    users = admin.UsersPage(admin_page).open()
+
+    users.create_user(email, "Created Person", password)
+
+    expect(users.shell.toast("User created.")).to_be_visible()
+    expect(users.new_user_dialog.root).to_be_hidden()
+    users.search.fill(email)
+    expect(users.row(email).root).to_contain_text("Created Person")
+
+    login = LoginPage(web_guest_page, "web").open()
+    login.sign_in(email, password)
+    expect(Shell(web_guest_page).heading).to_have_text("Dashboard")
+
+
+@pytest.mark.admin
+def test_the_new_user_dialog_shows_field_errors(admin_page: Page, make_user: MakeUser) -> None:
+    taken = make_user("user")
+    users = admin.UsersPage(admin_page).open()
+    users.new_user_button.click()
+    dialog = users.new_user_dialog
+
+    dialog.field("Email").fill(taken.email)
+    dialog.field("Display name").fill("Someone")
+    dialog.field("Password").fill("short")
+    dialog.button("Create user").click()
+
+    expect(dialog.root).to_be_visible()
+    expect(dialog.root.locator("[aria-invalid='true']").first).to_be_visible()
+
+
+@pytest.mark.admin
+def test_the_admin_changes_a_role(
+    admin_page: Page, make_user: MakeUser, seeded_admin_api: ApiClient
+) -> None:
+    account = make_user("user")
+    users = admin.UsersPage(admin_page).open(f"q={account.email}")
+
+    users.row(account.email).role.select_option(label="Admin")
+
+    expect(users.shell.toast("Role updated.")).to_be_visible()
+    stored = seeded_admin_api.get("/api/admin/users", q=account.email)["items"][0]
+    assert stored["role"] == "admin"
+
+
+@pytest.mark.admin
+def test_a_deactivated_user_can_no_longer_sign_in(
+    admin_page: Page, make_user: MakeUser, api_as: ApiAs
+) -> None:
+    account = make_user("user")
+    users = admin.UsersPage(admin_page).open(f"q={account.email}")
+    row = users.row(account.email)
+
+    row.deactivate_button.click()
+    confirm = Dialog(admin_page, f"Deactivate {account.display_name}?")
+    confirm.button("Deactivate").click()
+
+    expect(users.shell.toast("User deactivated.")).to_be_visible()
+    expect(row.activate_button).to_be_visible()
+    with pytest.raises(ApiError) as refused:
+        api_as(account)
+    assert refused.value.status == 403
+
+
+@pytest.mark.admin
+def test_a_default_the_admin_changes_reaches_users(
+    admin_page: Page, person: Account, make_definition: MakeDefinition, api_as: ApiAs
+) -> None:
+    definition = make_definition("text", default="old default")
+    definitions = admin.DefinitionsPage(admin_page).open(f"q={definition.key}")
+
+    definitions.row(definition.key).edit_button.click()
+    dialog = definitions.dialog("Edit definition")
+    dialog.field("Default value").fill("new default")
+    dialog.button("Save definition").click()
+
+    expect(definitions.shell.toast("Definition saved.")).to_be_visible()
+    expect(definitions.row(definition.key).root).to_contain_text("new default")
+    assert api_as(person).get(f"/api/settings/{definition.key}")["value"] == "new default"
+
+
+@pytest.mark.admin
+def test_the_audit_log_shows_the_admins_actions(
+    admin_page: Page,
+    worker_accounts: dict[str, Account],
+    make_user: MakeUser,
+    seeded_admin_api: ApiClient,
+) -> None:
+    account = make_user("user")
+    users = admin.UsersPage(admin_page).open(f"q={account.email}")
+    users.row(account.email).role.select_option(label="Admin")
+    expect(users.shell.toast("Role updated.")).to_be_visible()
+    actor = worker_accounts["admin"].email
+
+    audit = admin.AuditPage(admin_page).open()
+    audit.actor.fill(actor)
+    audit.action.select_option("user.update")
+
+    expect(audit.rows.filter(has_text=account.email)).to_have_count(1)
+    expect(audit.rows.first).to_contain_text(actor)
+    expect(admin_page).to_have_url(re.compile(r"action=user\.update"))
+
+
+# --- states only mocks can show ----------------------------------------------------------
+
+LISTS = {"web": ("/settings", "/api/settings"), "admin": ("/users", "/api/admin/users")}
+EMPTY = {"web": ("settings_empty", web.NO_MATCH), "admin": ("users_empty", "No users match")}
+
+
+def test_an_api_failure_shows_the_error_state_and_retry_recovers(
+    app: AppName, signed_in_page: Page, mock_api: MockApiFactory
+) -> None:
+    path, endpoint = LISTS[app]
+    mock_api(signed_in_page).fail(endpoint, 500, times=1)
+    signed_in_page.goto(path)
+    shell = Shell(signed_in_page)
+    expect(shell.error_state).to_be_visible()
+
+    shell.retry_button.click()
+
+    expect(shell.error_state).to_be_hidden()
+    expect(signed_in_page.locator("main li[data-testid], main tbody tr").first).to_be_visible()
+
+
+def test_an_empty_list_shows_the_empty_state(
+    app: AppName, signed_in_page: Page, mock_api: MockApiFactory
+) -> None:
+    path, endpoint = LISTS[app]
+    payload, message = EMPTY[app]
+    mock_api(signed_in_page).fulfil(endpoint, payload)
+    signed_in_page.goto(path)
+    expect(Shell(signed_in_page).main.get_by_text(message)).to_be_visible()
+
+
+def test_a_slow_api_shows_a_loading_state(
+    app: AppName, signed_in_page: Page, mock_api: MockApiFactory
+) -> None:
+    path, endpoint = LISTS[app]
+    gate = mock_api(signed_in_page).delay(endpoint)
+    signed_in_page.goto(path)
+    shell = Shell(signed_in_page)
+    expect(shell.loading).to_be_visible()
+
+    gate.release()
+
+    expect(shell.loading).to_be_hidden()
+    expect(signed_in_page.locator("main li[data-testid], main tbody tr").first).to_be_visible()
