@@ -36,7 +36,7 @@ function stat(key, label, value, note) {
 }
 
 function recentItem(item) {
-  const change = item.is_default ? 'Default value' : `Set to ${valueText(item.value)}`;
+  const change = item.is_default ? 'Reset to default' : `Set to ${valueText(item.value)}`;
   return h(
     'li',
     { class: 'recent-item' },
