@@ -186,3 +186,27 @@ def allowance(
         # A ratio allows whole pixels only: 0.001 of 999 pixels allows none.
         limits.append(int(max_diff_pixel_ratio * total_pixels + 1e-9))
     return min(limits) if limits else 0
+
+
+def unused_baselines(
+    baseline_dir: Path,
+    used: set[Path],
+    *,
+    browsers: set[str],
+    platforms: set[str],
+    viewports: set[str],
+) -> list[BaselineFile]:
+    """Baselines of the browsers, platforms and viewports that ran, that no snapshot used.
+
+    A baseline of another browser, platform or viewport is never listed: the run could
+    not have used it, so it says nothing about it.
+    """
+    resolved = {p.resolve() for p in used}
+    return [
+        found
+        for found in iter_baselines(baseline_dir)
+        if found.browser in browsers
+        and found.platform in platforms
+        and found.viewport in viewports
+        and found.path.resolve() not in resolved
+    ]

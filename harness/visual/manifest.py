@@ -189,3 +189,49 @@ def load(reports_dir: Path) -> Manifest:
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def prune(reports_dir: Path, *, delete: bool = False, force: bool = False) -> tuple[int, list[str]]:
+    """Baselines the last full run did not use: listed, and deleted only when asked.
+
+    Returns an exit code and the lines to print. A partial run (a selection, a failure,
+    an interruption) did not reach every spec, so it is refused unless `force`.
+    """
+    from harness.visual.baselines import unused_baselines
+
+    try:
+        last = load(reports_dir)
+    except ManifestError as error:
+        return 2, [str(error)]
+    run = last.run
+    if run.partial and not force:
+        return 2, [
+            f"The last run (finished {run.finished}) was partial: {'; '.join(run.partial)}.",
+            "Baselines it did not reach may still be in use. Run the whole suite without a"
+            " selection until it passes (e.g. `pytest e2e/`), or pass --force to use this run.",
+        ]
+    if not run.baseline_dir:
+        return 2, [f"{visual_dir(reports_dir) / MANIFEST}: the run does not name its baseline_dir."]
+    baseline_dir = Path(run.baseline_dir)
+    unused = unused_baselines(
+        baseline_dir,
+        {Path(s.baseline) for s in last.snapshots},
+        browsers=set(run.browsers),
+        platforms=set(run.platforms),
+        viewports=set(run.viewports),
+    )
+    scope = (
+        f"browsers {', '.join(run.browsers) or '-'}; platforms {', '.join(run.platforms) or '-'};"
+        f" viewports {', '.join(run.viewports) or '-'}"
+    )
+    if not unused:
+        return 0, [f"No unused baselines under {baseline_dir} ({scope})."]
+    lines = [f"Baselines under {baseline_dir} that no spec used in the last run ({scope}):"]
+    lines += [f"  {found.path}" for found in unused]
+    if delete:
+        for found in unused:
+            found.path.unlink(missing_ok=True)
+        lines.append(f"Deleted {len(unused)} unused baseline(s).")
+    else:
+        lines.append(f"{len(unused)} unused baseline(s); run again with --delete to delete them.")
+    return 0, lines
