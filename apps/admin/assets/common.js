@@ -1,7 +1,7 @@
 // Building blocks the admin pages share: page header, responsive data table, list loader.
 
 import { h, clear, uid } from '/shared/dom.js';
-import { loading } from '/shared/ui.js';
+import { loading, pagination } from '/shared/ui.js';
 
 /**
  * The page's heading block: the one <h1>, a lead line and optional actions on the right.
@@ -114,3 +114,28 @@ export const TYPE_LABELS = /** @type {Record<string, string>} */ ({
   text: 'Text',
   number: 'Number',
 });
+
+/**
+ * The shared pagination bar, keeping keyboard focus on "Previous" / "Next" across the
+ * reload that replaces it (or on the other button when the end is reached).
+ * @param {HTMLElement} container the list container the bar is rendered into
+ * @param {{page: number, pageSize: number, total: number, go: (page: number) => Promise<void>}} opts
+ */
+export function pager(container, { page, pageSize, total, go }) {
+  return pagination({
+    page,
+    pageSize,
+    total,
+    onPage: async (next) => {
+      const label = next > page ? 'Next' : 'Previous';
+      const hadFocus = container.contains(document.activeElement);
+      await go(next);
+      const range = container.querySelector('.range');
+      if (range) range.scrollIntoView({ block: 'nearest' });
+      if (!hadFocus) return;
+      const buttons = [...container.querySelectorAll('nav.pagination button')];
+      const target = buttons.find((b) => b.textContent?.trim() === label && !b.hasAttribute('disabled')) || buttons.find((b) => !b.hasAttribute('disabled'));
+      if (target instanceof HTMLElement) target.focus({ preventScroll: true });
+    },
+  });
+}

@@ -1,5 +1,4 @@
 // Page state kept in the query string, so every list view is a deep link and survives reload.
-// Filter changes replace the current entry: Back leaves the page instead of replaying keystrokes.
 
 /**
  * @param {Record<string, string>} defaults
@@ -16,19 +15,23 @@ export function readQuery(defaults) {
 }
 
 /**
+ * Puts the page state in the URL through the router, so Back and Forward re-render it.
+ * Choices (a select, a date, a page) add a history entry; typing replaces the current one.
+ * @param {any} ctx the route context
  * @param {Record<string, string>} state
  * @param {Record<string, string>} defaults values left out of the URL
+ * @param {{replace?: boolean}} [opts]
  */
-export function writeQuery(state, defaults) {
+export function writeQuery(ctx, state, defaults, { replace = false } = {}) {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(state)) {
     if (value !== '' && value !== defaults[name]) params.set(name, value);
   }
   const search = params.toString();
   const url = window.location.pathname + (search ? `?${search}` : '');
-  if (url !== window.location.pathname + window.location.search) {
-    window.history.replaceState(window.history.state, '', url);
-  }
+  if (url === window.location.pathname + window.location.search) return;
+  if (ctx.router && typeof ctx.router.setUrl === 'function') ctx.router.setUrl(url, { replace });
+  else window.history.replaceState(window.history.state, '', url);
 }
 
 /**

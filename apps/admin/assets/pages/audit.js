@@ -2,8 +2,8 @@
 
 import { api } from '/shared/api.js';
 import { h } from '/shared/dom.js';
-import { emptyState, field, pagination, rangeText, setFieldError, clearFieldError, timeEl } from '/shared/ui.js';
-import { dataTable, listLoader, pageHeader, valueText } from '../common.js';
+import { emptyState, field, rangeText, setFieldError, clearFieldError, timeEl } from '/shared/ui.js';
+import { dataTable, listLoader, pageHeader, pager, valueText } from '../common.js';
 import { apiPath, debounce, positiveInt, readQuery, writeQuery } from '../query.js';
 
 const PAGE_SIZE = 20;
@@ -65,9 +65,8 @@ export async function renderAudit(ctx) {
     results,
   );
 
-  function apply() {
-    state.actor = actor.input.value.trim();
-    state.action = action.input.value;
+  /** @param {{replace?: boolean}} [opts] */
+  function apply({ replace = false } = {}) {
     clearFieldError(until.input);
     const from = since.input.value;
     const to = until.input.value;
@@ -75,15 +74,16 @@ export async function renderAudit(ctx) {
       setFieldError(until.input, 'The end date must be on or after the start date.');
       return;
     }
-    state.since = from;
-    state.until = to;
-    state.page = '1';
-    refresh();
+    const next = { ...state, actor: actor.input.value.trim(), action: action.input.value, since: from, until: to };
+    // Typing, change events and date pickers can report the same value twice.
+    if (['actor', 'action', 'since', 'until'].every((k) => next[k] === state[k])) return;
+    Object.assign(state, next, { page: '1' });
+    refresh({ replace });
   }
 
-  const applyTyping = debounce(apply, 250);
+  const applyTyping = debounce(() => apply({ replace: true }), 250);
   actor.input.addEventListener('input', applyTyping);
-  for (const input of [action.input, since.input, until.input]) input.addEventListener('change', apply);
+  for (const input of [action.input, since.input, until.input]) input.addEventListener('change', () => apply());
 
   function clearFilters() {
     actor.input.value = '';
@@ -116,8 +116,9 @@ export async function renderAudit(ctx) {
     render: (data) => renderResults(data),
   });
 
-  function refresh() {
-    writeQuery(state, DEFAULTS);
+  /** @param {{replace?: boolean}} [opts] */
+  function refresh({ replace = false } = {}) {
+    writeQuery(ctx, state, DEFAULTS, { replace });
     syncClear();
     return load();
   }
@@ -128,7 +129,7 @@ export async function renderAudit(ctx) {
     const pages = Math.max(1, Math.ceil(data.total / pageSize));
     if (!data.items.length && data.total > 0 && data.page > pages) {
       state.page = String(pages);
-      refresh();
+      refresh({ replace: true });
       return;
     }
     if (!data.items.length) {
@@ -158,13 +159,13 @@ export async function renderAudit(ctx) {
           ],
         })),
       }),
-      pagination({
+      pager(results, {
         page: data.page,
         pageSize,
         total: data.total,
-        onPage: (page) => {
+        go: (page) => {
           state.page = String(page);
-          refresh().then(() => results.querySelector('.range')?.scrollIntoView({ block: 'nearest' }));
+          return refresh();
         },
       }),
     );

@@ -9,12 +9,11 @@ import {
   emptyState,
   field,
   openDialog,
-  pagination,
   rangeText,
   setFieldError,
   toast,
 } from '/shared/ui.js';
-import { TYPE_LABELS, dataTable, listLoader, pageHeader, valueText } from '../common.js';
+import { TYPE_LABELS, dataTable, listLoader, pageHeader, pager, valueText } from '../common.js';
 import { apiPath, debounce, positiveInt, readQuery, writeQuery } from '../query.js';
 
 const PAGE_SIZE = 20;
@@ -59,9 +58,11 @@ export async function renderDefinitions(ctx) {
   search.input.addEventListener(
     'input',
     debounce(() => {
-      state.q = search.input.value.trim();
+      const q = search.input.value.trim();
+      if (q === state.q) return;
+      state.q = q;
       state.page = '1';
-      refresh();
+      refresh({ replace: true });
     }, 250),
   );
   category.input.addEventListener('change', () => {
@@ -107,8 +108,9 @@ export async function renderDefinitions(ctx) {
     select.value = state.category;
   }
 
-  function refresh() {
-    writeQuery(state, DEFAULTS);
+  /** @param {{replace?: boolean}} [opts] */
+  function refresh({ replace = false } = {}) {
+    writeQuery(ctx, state, DEFAULTS, { replace });
     return load();
   }
 
@@ -118,7 +120,7 @@ export async function renderDefinitions(ctx) {
     const pages = Math.max(1, Math.ceil(data.total / pageSize));
     if (!data.items.length && data.total > 0 && data.page > pages) {
       state.page = String(pages);
-      refresh();
+      refresh({ replace: true });
       return;
     }
     if (!data.items.length) {
@@ -163,13 +165,13 @@ export async function renderDefinitions(ctx) {
           ],
         })),
       }),
-      pagination({
+      pager(results, {
         page: data.page,
         pageSize,
         total: data.total,
-        onPage: (page) => {
+        go: (page) => {
           state.page = String(page);
-          refresh().then(() => results.querySelector('.range')?.scrollIntoView({ block: 'nearest' }));
+          return refresh();
         },
       }),
     );

@@ -24,7 +24,7 @@ const STATS = [
 ];
 
 const SHORTCUTS = [
-  { href: '/users', icon: 'user', title: 'Manage users', text: 'Create accounts, change roles, deactivate access.' },
+  { href: '/users', icon: 'user', title: 'Manage users', text: 'Create accounts and change roles.' },
   { href: '/settings', icon: 'settings', title: 'Manage setting definitions', text: 'Add settings, set defaults and limits.' },
   { href: '/audit?action=user.login', icon: 'history', title: 'Review sign-ins', text: 'See who signed in and when.' },
 ];

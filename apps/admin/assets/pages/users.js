@@ -9,12 +9,11 @@ import {
   emptyState,
   field,
   openDialog,
-  pagination,
   rangeText,
   setFieldError,
   toast,
 } from '/shared/ui.js';
-import { dataTable, listLoader, pageHeader } from '../common.js';
+import { dataTable, listLoader, pageHeader, pager } from '../common.js';
 import { apiPath, debounce, positiveInt, readQuery, writeQuery } from '../query.js';
 
 const PAGE_SIZE = 20;
@@ -64,9 +63,11 @@ export async function renderUsers(ctx) {
   );
 
   const applySearch = debounce(() => {
-    state.q = search.input.value.trim();
+    const q = search.input.value.trim();
+    if (q === state.q) return;
+    state.q = q;
     state.page = '1';
-    refresh();
+    refresh({ replace: true });
   }, 250);
   search.input.addEventListener('input', applySearch);
   sort.input.addEventListener('change', () => {
@@ -91,8 +92,9 @@ export async function renderUsers(ctx) {
     render: (data) => renderResults(data),
   });
 
-  function refresh() {
-    writeQuery(state, DEFAULTS);
+  /** @param {{replace?: boolean}} [opts] */
+  function refresh({ replace = false } = {}) {
+    writeQuery(ctx, state, DEFAULTS, { replace });
     return load();
   }
 
@@ -103,7 +105,7 @@ export async function renderUsers(ctx) {
     if (!data.items.length && data.total > 0 && data.page > pages) {
       // A deep link past the last page (or rows removed meanwhile): show the last page.
       state.page = String(pages);
-      refresh();
+      refresh({ replace: true });
       return;
     }
     if (!data.items.length) {
@@ -124,13 +126,13 @@ export async function renderUsers(ctx) {
         ],
         rows: data.items.map((user) => userRow(user)),
       }),
-      pagination({
+      pager(results, {
         page: data.page,
         pageSize,
         total: data.total,
-        onPage: (page) => {
+        go: (page) => {
           state.page = String(page);
-          refresh().then(() => results.querySelector('.range')?.scrollIntoView({ block: 'nearest' }));
+          return refresh();
         },
       }),
     );
