@@ -344,19 +344,21 @@ def _stop(frame: Frame, info: dict[str, Any], dx: float, dy: float) -> FocusStop
 
 
 def focused_element(
-    page: Page, *, styles: bool = False, cap_ms: float = 2_000
+    page: Page, *, styles: bool = False, cap_ms: float = 2_000, container: JSHandle | None = None
 ) -> tuple[FocusStop, Frame, dict[str, Any]] | None:
     """The element that has focus, in whichever frame, or None when the document has it.
 
     With `styles`, its computed focus styles are read once transitions finished, and it
-    is remembered in its frame for `_unfocused_styles`.
+    is remembered in its frame for `_UNFOCUSED_STYLES`. With `container` (an element of
+    the main frame), the returned info says whether focus is `inside` it.
     """
     frame = page.main_frame
     dx = dy = 0.0
     arg = {"styles": False, "capMs": cap_ms}
-    info: dict[str, Any] | None = frame.evaluate(_DESCRIBE, arg)
+    info: dict[str, Any] | None = frame.evaluate(_DESCRIBE, {**arg, "container": container})
     if info is None:
         return None
+    inside = info.get("inside")
     while info["isFrame"]:
         child = next(
             (c for c in frame.child_frames if frame.evaluate(_IS_ACTIVE, c.frame_element())),
@@ -384,6 +386,7 @@ def focused_element(
         frame, info = child, child_info
     if styles:
         info = frame.evaluate(_DESCRIBE, {"styles": True, "capMs": cap_ms}) or info
+    info["inside"] = inside
     return _stop(frame, info, dx, dy), frame, info
 
 
@@ -393,13 +396,18 @@ def reset_focus(page: Page) -> None:
 
 
 def _walk(
-    page: Page, max_stops: int, *, styles: bool = False, cap_ms: float = 2_000
+    page: Page,
+    max_stops: int,
+    *,
+    styles: bool = False,
+    cap_ms: float = 2_000,
+    container: JSHandle | None = None,
 ) -> list[tuple[FocusStop, Frame, dict[str, Any]]]:
     reset_focus(page)
     stops: list[tuple[FocusStop, Frame, dict[str, Any]]] = []
     for _ in range(max_stops):
         page.keyboard.press("Tab")
-        found = focused_element(page, styles=styles, cap_ms=cap_ms)
+        found = focused_element(page, styles=styles, cap_ms=cap_ms, container=container)
         if found is None:
             break  # focus left the document: the sequence is complete
         if stops and found[0].key in (stops[0][0].key, stops[-1][0].key):
@@ -408,13 +416,18 @@ def _walk(
     return stops
 
 
-def tab_sequence(page: Page, max_stops: int = 50) -> list[FocusStop]:
+def tab_sequence(
+    page: Page, max_stops: int = 50, *, within: Locator | None = None
+) -> list[FocusStop]:
     """Press Tab from the top of the page; one FocusStop per stop, until focus wraps round.
 
     Stops when focus leaves the document or comes back to the first stop, or after
     `max_stops` presses. Boxes are in page coordinates (scrolling taken into account).
+    With `within` (an element of the main frame), only the stops inside it are kept.
     """
-    return [stop for stop, _, _ in _walk(page, max_stops)]
+    container = within.element_handle() if within is not None else None
+    walked = _walk(page, max_stops, container=container)
+    return [stop for stop, _, info in walked if container is None or info["inside"]]
 
 
 def _same_row(anchor: FocusStop, stop: FocusStop, tolerance: float) -> bool:
@@ -442,25 +455,6 @@ def reading_order(
     return [stop for row in rows for stop in sorted(row, key=lambda s: s.x)]
 
 
-def _within(page: Page, stops: list[FocusStop], region: Locator) -> list[FocusStop]:
-    box = region.bounding_box()
-    if box is None:
-        raise FocusError(
-            f"The region {region} is not visible, so no tab stop can be inside it.",
-            check="tab order",
-            expected=[],
-            actual=[s.describe() for s in stops],
-        )
-    scroll_x, scroll_y = page.evaluate("[scrollX, scrollY]")
-    left, top = box["x"] + scroll_x, box["y"] + scroll_y
-    return [
-        s
-        for s in stops
-        if left <= s.x + s.width / 2 <= left + box["width"]
-        and top <= s.center_y <= top + box["height"]
-    ]
-
-
 def assert_tab_order_follows_layout(
     page: Page,
     expected: Sequence[str] | None = None,
@@ -475,12 +469,14 @@ def assert_tab_order_follows_layout(
     layout with columns (a sidebar beside the content) reads column by column instead, so
     check each column with `within`, or give the names. Returns the stops.
     """
-    stops = tab_sequence(page, max_stops)
-    if within is not None:
-        stops = _within(page, stops, within)
+    stops = tab_sequence(page, max_stops, within=within)
     if expected is not None:
-        actual = [s.name for s in stops]
-        if actual != list(expected):
+        names = [s.name for s in stops]
+        if names != list(expected):
+            wrong = next(
+                (i for i, (a, b) in enumerate(zip(names, expected, strict=False)) if a != b),
+                min(len(names), len(expected)),
+            )
             raise FocusError(
                 sequences_message(
                     "Tab order is not the expected one (accessible names).",
@@ -488,6 +484,7 @@ def assert_tab_order_follows_layout(
                     [s.describe() for s in stops],
                     expected_title="Expected (names)",
                     actual_title="Actual (Tab order)",
+                    mark=wrong,
                 ),
                 check="tab order",
                 expected=list(expected),
