@@ -5,6 +5,7 @@
 //
 // It never waits for visibilitychange (headless Chromium never fires it): the harness
 // reads `window.__e2eVitals.snapshot()` once `settled()` says the page has gone quiet.
+// Stubs of browser APIs (supportedEntryTypes, say) must run before this script.
 (() => {
   'use strict';
   // Only the top-level document is measured; frames have their own timelines.
@@ -263,8 +264,10 @@
     observe('first-input', onEvents);
   }
 
-  // API calls, for the latency check: resource timing of every URL with /api/ in it.
+  // API calls, for the latency check: resource timing of every URL with /api/ in it. Any
+  // finished resource restarts the quiet window: its content may paint a new LCP candidate.
   observe('resource', (entries) => {
+    touch();
     for (const entry of entries) {
       if (!entry.name.includes('/api/')) continue;
       state.api.push({
@@ -310,12 +313,26 @@
     };
   };
 
-  // Quiet: the document has loaded, LCP has been seen (where the browser reports it) and no
-  // vitals entry came for `quietMs`, counted from `sinceMs` at the earliest (the end of an
-  // interaction, whose entries arrive after the next paint).
+  // An image loading in the viewport is a likely LCP candidate still to come, however long
+  // the page has been quiet; images outside it (lazy ones never load) cannot be one.
+  const imageLoading = () =>
+    Array.from(document.images).some((img) => {
+      if (img.complete) return false;
+      const rect = img.getBoundingClientRect();
+      return rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth;
+    });
+  // Load events of images, scripts and frames do not bubble, but they can be captured: each
+  // one restarts the quiet window, since its paint comes a frame or more later.
+  addEventListener('load', touch, true);
+
+  // Settled: the document has loaded, no image is loading in the viewport, LCP has been seen
+  // (where the browser reports it), and for `quietMs` there came no paint, shift, event,
+  // resource or load, counted from `sinceMs` at the earliest (the end of an interaction,
+  // whose entries arrive after its next paint).
   const settled = (quietMs, sinceMs) =>
     document.readyState === 'complete' &&
     (!supported.LCP || state.lcp !== null) &&
+    !imageLoading() &&
     performance.now() - Math.max(state.lastEntryAt, sinceMs || 0) >= quietMs;
 
   Object.defineProperty(window, '__e2eVitals', {

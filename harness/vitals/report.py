@@ -100,10 +100,11 @@ def culprits_of(snapshot: Mapping[str, Any]) -> dict[MetricName, str]:
                 if node not in nodes:
                     nodes.append(node)
         largest = max(cls["entries"], key=lambda s: float(s["value"]))
+        # No timestamps here: runs that shift the same nodes then read as one culprit.
         culprits["CLS"] = (
-            f"shifting nodes {', '.join(nodes) or '(not reported)'}; largest shift"
+            f"shifting nodes {', '.join(nodes) or '(not reported)'} (largest shift"
             f" {format_value('CLS', float(largest['value']))}"
-            f" at {float(largest['startTime']):.0f} ms"
+            f" of {len(cls['entries'])} in the window)"
         )
     inp = snapshot.get("inp")
     if inp and (inp.get("events") or inp.get("entries")):

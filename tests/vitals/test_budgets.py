@@ -8,7 +8,13 @@ import pytest
 
 from harness.config import Budget, PageBudget, PerformanceConfig, ThrottlingProfile
 from harness.vitals.api import ApiCall, endpoint_of, latency_by_endpoint, p95, pair_calls
-from harness.vitals.report import METRICS, MetricName, build_report, run_from_snapshots
+from harness.vitals.report import (
+    METRICS,
+    MetricName,
+    VitalsReport,
+    build_report,
+    run_from_snapshots,
+)
 from harness.vitals.throttling import state_for, unsupported_reason
 
 GOOD = Budget(lcp_ms=2500, cls=0.1, inp_ms=200, fcp_ms=1800, ttfb_ms=800)
@@ -73,7 +79,9 @@ def snapshot(
     }
 
 
-def report_of(snapshots: list[dict[str, Any]], budget: Budget = GOOD, interacted: bool = False):  # type: ignore[no-untyped-def]
+def report_of(
+    snapshots: list[dict[str, Any]], budget: Budget = GOOD, interacted: bool = False
+) -> VitalsReport:
     runs = [run_from_snapshots(i, s, s, settled=True) for i, s in enumerate(snapshots, 1)]
     return build_report(
         page="web:/settings",
