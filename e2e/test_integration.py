@@ -254,7 +254,7 @@ def test_a_default_the_admin_changes_reaches_users(
     admin_page: Page, person: Account, make_definition: MakeDefinition, api_as: ApiAs
 ) -> None:
     definition = make_definition("text", default="old default")
-    definitions = admin.DefinitionsPage(admin_page).open(f"q={definition.key}")
+    definitions = admin.DefinitionsPage(admin_page).open(f"q={definition.label}")
 
     definitions.row(definition.key).edit_button.click()
     dialog = definitions.dialog("Edit definition")
