@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from fixtures.performance import check_api_latency, check_within_budget
 from harness.config import Budget, PageBudget, PerformanceConfig, ThrottlingProfile
 from harness.vitals.api import ApiCall, endpoint_of, latency_by_endpoint, p95, pair_calls
 from harness.vitals.report import (
@@ -82,7 +83,10 @@ def snapshot(
 def report_of(
     snapshots: list[dict[str, Any]], budget: Budget = GOOD, interacted: bool = False
 ) -> VitalsReport:
-    runs = [run_from_snapshots(i, s, s, settled=True) for i, s in enumerate(snapshots, 1)]
+    runs = [
+        run_from_snapshots(i, s, s, settled=True, api_calls=pair_calls(s["api"], []))
+        for i, s in enumerate(snapshots, 1)
+    ]
     return build_report(
         page="web:/settings",
         profile="mobile",
@@ -276,3 +280,20 @@ def test_every_metric_has_a_budget_field() -> None:
         getattr(GOOD, f) is not None for f in ("lcp_ms", "cls", "inp_ms", "fcp_ms", "ttfb_ms")
     )
     assert len(names) == 5
+
+
+def test_budget_check_fails_then_skips_then_passes() -> None:
+    with pytest.raises(AssertionError, match="LCP median 3000 ms is over the budget"):
+        check_within_budget(report_of([snapshot(lcp=3000, unsupported=("CLS",))]))
+    with pytest.raises(pytest.skip.Exception, match="CLS skipped") as skipped:
+        check_within_budget(report_of([snapshot(unsupported=("CLS",))]))
+    assert "within budget: LCP, FCP, TTFB" in str(skipped.value)
+    check_within_budget(report_of([snapshot(cls=0.05)]))
+
+
+def test_api_check_passes_without_calls_and_fails_over_budget() -> None:
+    check_api_latency(report_of([snapshot()]))
+    slow = snapshot()
+    slow["api"] = [{"url": "http://app.test/api/items/7", "startTime": 5.0, "duration": 450.0}]
+    with pytest.raises(AssertionError, match=r"GET /api/items/\{id\}: p95 450 ms over 1 call;"):
+        check_api_latency(report_of([slow]))

@@ -109,9 +109,10 @@ def test_inp_skips_the_worst_interaction_past_50(collected_page: Page, vitals_se
     )
     reference = web_vitals(collected_page, "INP")
     inp = run.values["INP"]
+    longest = run.snapshot["final"]["inp"]["candidates"]
     assert run.interactions >= 50
-    assert inp is not None
-    assert 60 <= inp < 300, "with 50+ interactions the single worst one is skipped"
+    assert longest[0] >= 400, "the Save click is the worst interaction"
+    assert inp == longest[1], "with 50+ interactions the single worst one is skipped"
     assert within(inp, reference["INP"]["value"])
     assert run.culprits["INP"].startswith("click on #next")
 

@@ -84,7 +84,7 @@ def test_unsupported_metrics_are_skipped_never_passed(
         assert_within_budget(report)
 
 
-def test_api_calls_grouped_per_endpoint_under_budget(
+def test_api_calls_grouped_per_endpoint_against_the_budget(
     measure_vitals: MeasureVitals,
     assert_api_latency: CheckVitals,
     vitals_server: str,
@@ -99,7 +99,12 @@ def test_api_calls_grouped_per_endpoint_under_budget(
     counts = {e.endpoint: e.count for e in report.api}
     assert counts == {"GET /api/items/{id}": 4, "GET /api/items": 2, "POST /api/items": 2}
     assert report.api_source == "measured runs"
-    assert_api_latency(report)
+    for endpoint in report.api:
+        assert endpoint.budget_ms == 200
+        assert endpoint.status == ("pass" if endpoint.p95_ms < 200 else "fail")
+    # A loopback server answers in a few ms, but a loaded CI machine may not: judge, not hope.
+    if not report.api_failures:
+        assert_api_latency(report)
 
 
 def test_api_latency_over_budget_names_the_endpoint(
@@ -145,7 +150,8 @@ def test_mobile_profile_throttles_and_keeps_ttfb_and_api_unthrottled(
     assert throttled_api
     assert min(throttled_api) >= 562.5, "CDP latency applies to each call"
     assert report.api_source == "unthrottled loads"
-    assert all(e.p95_ms < 562.5 for e in report.api)
+    reported = sorted(d for e in report.api for d in e.durations_ms)
+    assert reported == sorted(c.duration_ms for c in reference.api_calls)
     assert run.values["TTFB"] == reference.values["TTFB"]
     fcp, reference_fcp = run.values["FCP"], reference.values["FCP"]
     assert fcp is not None
