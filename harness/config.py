@@ -142,6 +142,16 @@ class A11yConfig(_Section):
             raise ValueError(f"axe tags among {', '.join(WCAG_TAGS)}; unknown: {unknown}")
         return tags
 
+    @field_validator("known_issues")
+    @classmethod
+    def _one_entry_per_node(cls, issues: tuple[KnownIssue, ...]) -> tuple[KnownIssue, ...]:
+        # A node matches one entry: two with the same rule and target would hide each other.
+        keys = [(i.rule, i.target) for i in issues]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"one entry per rule and target; repeated: {twice}")
+        return issues
+
 
 class Budget(_Section):
     """Web Vitals budgets; an unset metric is not budgeted."""
