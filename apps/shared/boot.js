@@ -164,7 +164,9 @@ export async function startApp({ product, loginHeading, links, accountLinks = []
   async function boot() {
     loading(appRoot);
     try {
-      user = await getMe();
+      // The sign-in page needs no session: asking for one there would only log the
+      // API's 401 to the console of every signed-out visitor.
+      user = window.location.pathname === '/login' ? null : await getMe();
     } catch (error) {
       applyTheme('system');
       const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
