@@ -10,4 +10,5 @@ pytest_plugins = [
     "fixtures.mocks",
     "fixtures.a11y",
     "fixtures.health",
+    "fixtures.visual",
 ]
