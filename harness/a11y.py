@@ -589,6 +589,9 @@ class A11yRun:
                 record["tests"].add(check["nodeid"])
                 record["pages"].add(url)
         checked_stale = full_run and bool(self.checks)
+        in_config = {(i.rule, i.target) for i in configured}
+        for key, record in used.items():
+            record["configured"] = key in in_config
         return {
             "schema": RUN_SCHEMA,
             "generated_on": today.isoformat(),

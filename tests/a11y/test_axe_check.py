@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -68,9 +69,9 @@ def failing(check: A11yCheck) -> dict[str, list[str]]:
     }
 
 
-def check_failure(assert_accessible: AssertAccessible, page: Page, **kwargs: object) -> A11yCheck:
+def check_failure(assert_accessible: AssertAccessible, page: Page, **kwargs: Any) -> A11yCheck:
     with pytest.raises(AccessibilityError) as failure:
-        assert_accessible(page, **kwargs)  # type: ignore[arg-type]
+        assert_accessible(page, **kwargs)
     return failure.value.check
 
 

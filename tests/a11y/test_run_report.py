@@ -1,0 +1,134 @@
+"""The run's a11y.json and terminal summary, seen from a pytest run of a tiny suite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.a11y.conftest import PAGES
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parents[2]
+LATER = dt.date.today() + dt.timedelta(days=180)
+
+CONFTEST = f"""
+import pytest
+
+from tests.conftest import serve_directory
+
+pytest_plugins = ["fixtures.config", "fixtures.browser", "fixtures.a11y"]
+
+
+@pytest.fixture(scope="session")
+def pages():
+    url, stop = serve_directory(__import__("pathlib").Path({str(PAGES)!r}))
+    yield url
+    stop()
+"""
+
+TESTS = """
+import pytest
+
+
+def test_violations(page, pages, assert_accessible):
+    page.goto(pages + "/violations.html")
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page, include="#images")
+
+
+def test_clean(page, pages, assert_accessible):
+    page.goto(pages + "/clean.html")
+    assert assert_accessible(page).passed
+"""
+
+CONFIG = f"""
+[[viewports]]
+name = "desktop"
+width = 1280
+height = 720
+
+[[a11y.known_issues]]
+rule = "image-alt"
+target = "#logo"
+reason = "Logo alt text ships with the rebrand"
+expires = {LATER.isoformat()}
+
+[[a11y.known_issues]]
+rule = "label"
+target = "#newsletter"
+reason = "Newsletter form is being replaced"
+expires = {LATER.isoformat()}
+"""
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A tiny suite using fixtures/a11y.py, with two known issues: one used, one stale."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    for name in ("E2E_WEB_URL", "E2E_ADMIN_URL", "E2E_CONFIG", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_pages=textwrap.dedent(TESTS))
+    (pytester.path / "playwright.config.toml").write_text(CONFIG)
+    return pytester
+
+
+def run_report(suite: pytest.Pytester) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((suite.path / "reports" / "a11y.json").read_text())
+    return data
+
+
+def test_full_run_over_workers_merges_checks_and_reports_stale_issues(
+    suite: pytest.Pytester,
+) -> None:
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", timeout=240)
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*= accessibility =*",
+            "2 check(s) on 2 page(s): 1 failed, 1 failing node(s) (critical 1); WCAG 2.2 AA;"
+            " axe-core 4.*",
+            "known issues: 2 configured, 1 of them matched",
+            "STALE known issue (matched nothing in this run): label at #newsletter: Newsletter"
+            f" form is being replaced (expires {LATER}); remove it from playwright.config.toml",
+            f"report: {suite.path / 'reports' / 'a11y.json'}",
+        ]
+    )
+    report = run_report(suite)
+    assert report["full_run"] is True
+    assert (report["checks"], report["checks_failed"]) == (2, 1)
+    assert [p["url"].rsplit("/", 1)[1] for p in report["pages"]] == [
+        "clean.html",
+        "violations.html",
+    ]
+    assert [(r["id"], r["nodes"], r["nodes_accepted"]) for r in report["rules"]] == [
+        ("image-alt", 2, 1)
+    ]
+    assert report["failing_by_impact"] == {"critical": 1, "serious": 0, "moderate": 0, "minor": 0}
+    known = report["known_issues"]
+    assert [(u["rule"], u["target"], u["nodes"]) for u in known["used"]] == [
+        ("image-alt", "#logo", 1)
+    ]
+    assert [(s["rule"], s["target"]) for s in known["stale"]] == [("label", "#newsletter")]
+    assert {t["nodeid"].split("::")[1] for t in report["tests"]} == {
+        "test_violations[chromium-desktop]",
+        "test_clean[chromium-desktop]",
+    }
+    for test in report["tests"]:
+        assert Path(test["result_file"]).is_file()
+
+
+def test_partial_run_does_not_call_issues_stale(suite: pytest.Pytester) -> None:
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", "-k", "clean", timeout=240)
+    result.assert_outcomes(passed=1, deselected=1)
+    result.stdout.fnmatch_lines(["stale known issues not checked: not a full run (-k; *"])
+    result.stdout.no_fnmatch_line("*STALE*")
+    known = run_report(suite)["known_issues"]
+    assert (known["stale_checked"], known["stale"]) == (False, [])
+    assert run_report(suite)["partial_reasons"][0] == "-k"
