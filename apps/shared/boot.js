@@ -110,6 +110,8 @@ export async function startApp({ product, loginHeading, links, accountLinks = []
 
   function renderLogin(ctx) {
     const signedOut = Boolean(ctx.state && ctx.state.signedOut);
+    // Once shown, the message should not come back on reload.
+    if (signedOut) window.history.replaceState(null, '', ctx.url);
     renderLoginPage({
       root: ctx.root,
       heading: loginHeading,
