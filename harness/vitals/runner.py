@@ -46,11 +46,16 @@ def measure_run(
     interact: Interaction | None = None,
     api_routes: tuple[str, ...] = (),
 ) -> RunVitals:
-    """Measure one load on a page whose context already has the collector installed."""
+    """Measure one load on a page whose context already has the collector installed.
+
+    `interact` should stay on the page (a soft navigation is fine): a full navigation
+    starts a new document, whose vitals are the ones read at the end.
+    """
     requests: list[tuple[str, str]] = []
 
     def on_request(request: Request) -> None:
-        if "/api/" in request.url and request.frame.page == page:
+        # The page's own event: requests of its frames, not of other pages or workers.
+        if "/api/" in request.url:
             requests.append((request.method, request.url))
 
     page.on("request", on_request)

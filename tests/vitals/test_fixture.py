@@ -163,3 +163,14 @@ def test_mobile_profile_throttles_and_keeps_ttfb_and_api_unthrottled(
 def test_unknown_profile_is_refused(measure_vitals: MeasureVitals, vitals_server: str) -> None:
     with pytest.raises(ValueError, match="profile 'tablet' is not in"):
         measure_vitals(f"{vitals_server}/pages/api.html", page_name="web:/api", profile="tablet")
+
+
+def test_context_args_may_not_repeat_the_viewport(
+    measure_vitals: MeasureVitals, vitals_server: str
+) -> None:
+    with pytest.raises(ValueError, match="context_args viewport already come from"):
+        measure_vitals(
+            f"{vitals_server}/pages/api.html",
+            page_name="web:/api",
+            context_args={"viewport": {"width": 320, "height": 480}},
+        )
