@@ -135,6 +135,11 @@ def write_worker_manifest(reports_dir: Path, worker: str, entries: Iterable[Snap
     return path
 
 
+def worker_manifests(reports_dir: Path) -> list[Path]:
+    """This run's per-worker manifests (the controller cleared older ones at start)."""
+    return sorted(visual_dir(reports_dir).glob("manifest-*.json"))
+
+
 def clear_worker_manifests(reports_dir: Path) -> None:
     """Remove the previous run's per-worker files, so a merge sees this run's only."""
     folder = visual_dir(reports_dir)
@@ -147,7 +152,7 @@ def merge_worker_manifests(reports_dir: Path, run: RunInfo) -> Manifest:
     """Merge every per-worker manifest of this run into `manifest.json` and return it."""
     snapshots: list[SnapshotEntry] = []
     workers: list[str] = []
-    for path in sorted(visual_dir(reports_dir).glob("manifest-*.json")):
+    for path in worker_manifests(reports_dir):
         data = json.loads(path.read_text(encoding="utf-8"))
         workers.append(str(data.get("worker", path.stem.removeprefix("manifest-"))))
         snapshots.extend(SnapshotEntry.from_dict(item) for item in data.get("snapshots", []))

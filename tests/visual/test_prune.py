@@ -109,3 +109,14 @@ def test_prune_without_a_run_says_so(tmp_path: Path, capsys: pytest.CaptureFixtu
 
     assert code == 2
     assert "no visual manifest; run the visual specs first" in capsys.readouterr().err
+
+
+def test_a_run_without_snapshots_leaves_the_last_manifest_alone(visual_suite: VisualSuite) -> None:
+    visual_suite.write_test(TWO_TESTS)
+    visual_suite.run("-k", "plain").assert_outcomes(passed=1)
+    before = (visual_suite.reports / "visual" / "manifest.json").read_text()
+    visual_suite.write_test("def test_api():\n    pass\n", name="test_api")
+
+    visual_suite.run("test_api.py").assert_outcomes(passed=1)
+
+    assert (visual_suite.reports / "visual" / "manifest.json").read_text() == before
