@@ -103,6 +103,8 @@ class ReportConfig(_Section):
     """Where a run writes everything: JUnit XML, HTML report, JSON results, artifacts."""
 
     dir: str = "reports"
+    # Retries of a failed test when CI=true and no --reruns is given (pytest-rerunfailures).
+    ci_retries: Annotated[int, Field(ge=0, le=5)] = 2
 
 
 class VisualConfig(_Section):

@@ -1,0 +1,230 @@
+"""Merges the reports of several runs (CI shards and browsers) into one.
+
+Each input folder is searched for results.json files (one per run) and JUnit files. The
+artifacts a run's results name are looked up next to its results.json first, then, by the
+end of their path, anywhere under the inputs: in CI the traces and screenshots of a job
+may come in a download of their own, and every test's artifact folder is named after its
+node id, browser included, so the end of the path finds it. Found files are copied under
+the output folder (or linked to where they are with `copy=False`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from harness.report import junit
+from harness.report.html import write_html
+from harness.report.model import (
+    JUNIT_FILE,
+    RESULTS_FILE,
+    Artifact,
+    Results,
+    ResultsError,
+    TestResult,
+    map_files,
+)
+
+
+class MergeError(Exception):
+    """Nothing to merge, or an input that cannot be read."""
+
+
+@dataclass
+class MergeSummary:
+    out: Path
+    runs: int = 0
+    tests: int = 0
+    junit_files: int = 0
+    copied: int = 0
+    missing: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    results: Results | None = None
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _files_under(inputs: Sequence[Path], out: Path) -> list[Path]:
+    found = []
+    for root in inputs:
+        if root.is_file():
+            found.append(root)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not _within(here / d, out))
+            found.extend(here / name for name in sorted(filenames))
+    return found
+
+
+def _label(source: Path, taken: set[str]) -> str:
+    """A short unique name for a run: its folder's name (the CI artifact's name)."""
+    folder = source.parent
+    base = folder.name if folder.name not in ("", ".", "reports") else folder.resolve().name
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-") or "run"
+    label, number = base, 2
+    while label in taken:
+        label, number = f"{base}-{number}", number + 1
+    taken.add(label)
+    return label
+
+
+class _Resolver:
+    """Finds the files a run's results name, and moves them under the output folder."""
+
+    def __init__(self, files: Sequence[Path], out: Path, copy: bool) -> None:
+        self.files = files
+        self.out = out
+        self.copy = copy
+        self.copied = 0
+        self.missing: list[str] = []
+
+    def find(self, source_dir: Path, path: str) -> Path | None:
+        direct = Path(path) if Path(path).is_absolute() else source_dir / path
+        if direct.is_file():
+            return direct
+        parts = PurePosixPath(path.replace("\\", "/")).parts
+        if parts and parts[0] == "artifacts":
+            parts = parts[1:]
+        # The test's folder and the file name at least, so a bare "trace.zip" never matches
+        # another test's trace.
+        if len(parts) < 2:
+            return None
+        matches = [f for f in self.files if f.parts[-len(parts) :] == parts]
+        if not matches:
+            return None
+        # Several matches (a job's results downloaded twice): prefer the one whose folder
+        # name ends like the run's (e2e-artifacts-chromium-1 for e2e-results-chromium-1).
+        tail = source_dir.name.split("-")[-2:]
+        matches.sort(key=lambda f: -sum(1 for part in f.parts if part.split("-")[-2:] == tail))
+        return matches[0]
+
+    def move(self, source_dir: Path, label: str, path: str) -> str | None:
+        found = self.find(source_dir, path)
+        if found is None:
+            if not path.startswith("../"):
+                self.missing.append(f"{label}: {path}")
+            return None
+        if not self.copy:
+            return Path(os.path.relpath(found.resolve(), self.out.resolve())).as_posix()
+        relative = PurePosixPath(path.replace("\\", "/"))
+        if relative.is_absolute() or ".." in relative.parts:
+            relative = PurePosixPath(found.name)
+        if relative.parts and relative.parts[0] == "artifacts":
+            relative = PurePosixPath(*relative.parts[1:])
+        target = self.out / "artifacts" / label / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(found, target)
+            self.copied += 1
+        return target.relative_to(self.out).as_posix()
+
+
+def merge_reports(
+    inputs: Sequence[Path],
+    out: Path,
+    *,
+    copy: bool = True,
+    title: str = "End-to-end report",
+) -> MergeSummary:
+    """Merge every run found under `inputs` into `out` (results.json, junit.xml,
+    report.html and, when copying, artifacts/)."""
+    missing_inputs = [str(p) for p in inputs if not p.exists()]
+    if missing_inputs:
+        raise MergeError(f"no such file or folder: {', '.join(missing_inputs)}")
+    out.mkdir(parents=True, exist_ok=True)
+    files = _files_under(inputs, out)
+    sources = [f for f in files if f.name == RESULTS_FILE]
+    junit_files = [f for f in files if f.suffix == ".xml" and junit.is_junit(f)]
+    if not sources and not junit_files:
+        raise MergeError(
+            f"no {RESULTS_FILE} or JUnit XML file under {', '.join(str(p) for p in inputs)};"
+            " give the folders a pytest run wrote its reports to (default reports/)."
+        )
+    summary = MergeSummary(out=out)
+    resolver = _Resolver(files, out, copy)
+    merged = Results(title=title)
+    labels: dict[Path, str] = {}
+    taken: set[str] = set()
+    by_nodeid: dict[str, int] = {}
+    for source in sources:
+        try:
+            results = Results.load(source)
+        except ResultsError as error:
+            raise MergeError(str(error)) from None
+        label = _label(source, taken)
+        labels[source.parent] = label
+        for run in results.runs:
+            merged.runs.append(run.model_copy(update={"label": _run_label(label, run.label)}))
+        for test in results.tests:
+            moved = _move_test(test, source.parent, label, resolver)
+            if test.nodeid in by_nodeid:
+                # The same test from two runs (a job re-run): the later file wins.
+                summary.duplicates.append(test.nodeid)
+                merged.tests[by_nodeid[test.nodeid]] = moved
+            else:
+                by_nodeid[test.nodeid] = len(merged.tests)
+                merged.tests.append(moved)
+    merged.save(out)
+    write_html(merged, out)
+    if junit_files:
+        pairs = [(_junit_label(f, labels, taken), f) for f in junit_files]
+        junit.merge(pairs, out / JUNIT_FILE)
+    summary.runs = len(merged.runs)
+    summary.tests = len(merged.tests)
+    summary.junit_files = len(junit_files)
+    summary.copied = resolver.copied
+    summary.missing = resolver.missing
+    summary.results = merged
+    return summary
+
+
+def _run_label(folder_label: str, run_label: str) -> str:
+    return folder_label if run_label in ("", "local") else f"{folder_label} ({run_label})"
+
+
+def _junit_label(path: Path, labels: dict[Path, str], taken: set[str]) -> str:
+    if path.parent in labels:
+        return labels[path.parent]
+    return _label(path, taken)
+
+
+def _move_test(test: TestResult, source_dir: Path, label: str, resolver: _Resolver) -> TestResult:
+    attempts = []
+    for attempt in test.attempts:
+        artifacts: list[Artifact] = [
+            map_files(a, lambda p: resolver.move(source_dir, label, p)) for a in attempt.artifacts
+        ]
+        attempts.append(attempt.model_copy(update={"artifacts": artifacts}))
+    return test.model_copy(update={"attempts": attempts, "run": test.run or label})
+
+
+def markdown_summary(results: Results, limit: int = 50) -> str:
+    """A short Markdown summary (for a CI job summary): counts, then failing and flaky tests."""
+    counts = results.counts()
+    lines = [f"### {results.title}", ""]
+    lines.append(" · ".join(f"**{n}** {o}" for o, n in counts.items() if n) or "No tests ran.")
+    lines.append("")
+    listed: Iterable[TestResult] = [
+        t for t in results.tests if t.outcome in ("failed", "error", "flaky", "xpassed")
+    ]
+    rows = list(listed)
+    if rows:
+        lines += ["| outcome | test | message |", "|---|---|---|"]
+        for test in rows[:limit]:
+            message = next((a.message for a in reversed(test.attempts) if a.message), "")
+            message = message.replace("|", "\\|")[:200]
+            lines.append(f"| {test.outcome} | `{test.nodeid}` | {message} |")
+        if len(rows) > limit:
+            lines.append(f"| … | {len(rows) - limit} more | |")
+    return "\n".join(lines) + "\n"
