@@ -133,7 +133,8 @@ class SnapshotTarget:
     baseline_dir: Path
     output_dir: Path
     mode: UpdateMode
-    ci: bool
+    # A written missing baseline fails the test (in CI, unless a mode was asked for).
+    fail_new: bool
 
     @property
     def baseline(self) -> Path:
@@ -345,7 +346,7 @@ def _missing(entry: SnapshotEntry, png: bytes, where: SnapshotTarget, actual_pat
     write_atomic(where.baseline, png)
     entry.written = True
     entry.message = f"assert_snapshot({entry.name!r}): a new baseline was written: {entry.baseline}"
-    if where.ci and where.mode is UpdateMode.MISSING:
+    if where.fail_new:
         # In CI a baseline must come from review, not from the run that checks it.
         return Outcome(entry, deferred=entry.message)
     return Outcome(entry, notes=[entry.message])

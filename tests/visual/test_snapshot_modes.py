@@ -66,6 +66,10 @@ def test_missing_baselines_fail_in_ci_after_all_are_written(visual_suite: Visual
         assert str(shot(visual_suite, name)) in result.stdout.str()
     # The next CI run finds them and passes.
     visual_suite.run(ci=True).assert_outcomes(passed=1)
+    # Asked for explicitly (as the update-baselines workflow does), writing is no failure.
+    shot(visual_suite, "plain").unlink()
+    visual_suite.run("--update-baselines", "missing", ci=True).assert_outcomes(passed=1)
+    assert shot(visual_suite, "plain").is_file()
 
 
 def test_mode_none_never_writes(visual_suite: VisualSuite) -> None:
