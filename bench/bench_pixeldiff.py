@@ -5,8 +5,9 @@ case runs each implementation in its own subprocess and measures
 
 - time per compare (the fast one: median of repeated runs after a warm-up; the
   reference: one run, it takes seconds), from decoded pixels to count and diff image;
-- peak memory: tracemalloc's peak during one compare, and how far the process's peak
-  RSS (VmHWM, reset before the call) rose above its RSS with the inputs loaded;
+- peak memory: tracemalloc's peak during one compare (a separate run: it slows the
+  pure-Python one down a lot), and how far the process's peak RSS (VmHWM, reset before
+  the call) rose above its RSS with the inputs loaded;
 - that both give the same count and the same diff image, byte for byte.
 
 Prints a table and writes bench/results/pixeldiff.json.
@@ -84,48 +85,76 @@ def _reset_peak_rss() -> float:
     return _rss_mb("VmRSS")
 
 
+class _Clock:
+    """Wall and CPU milliseconds of each timed call (CPU time is what a busy machine keeps)."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __enter__(self) -> None:
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
+
+    def __exit__(self, *exc: object) -> None:
+        self.cpu.append((time.process_time() - self._cpu) * 1000)
+        self.wall.append((time.perf_counter() - self._wall) * 1000)
+
+
 def worker(kind: str, png1: str, png2: str, out: str, repeat: int) -> dict[str, Any]:
     """Runs in a subprocess: one implementation on one pair."""
     img1, img2 = load_png(png1), load_png(png2)
     height, width = img1.shape[:2]
+    clock = _Clock()
     if kind == "reference":
         from pixelmatch import pixelmatch
 
         data1, data2 = img1.tobytes(), img2.tobytes()
         rss_before = _reset_peak_rss()
-        start = time.perf_counter()
-        output = bytearray(len(data1))
-        # Its type hints ask for a sequence of numbers; a bytearray is what it indexes fastest.
-        count = pixelmatch(data1, data2, width, height, cast(Any, output), threshold=THRESHOLD)
-        elapsed = time.perf_counter() - start
+        with clock:
+            output = bytearray(len(data1))
+            # Its hints ask for a sequence of numbers; a bytearray is what it indexes fastest.
+            count = pixelmatch(data1, data2, width, height, cast(Any, output), threshold=THRESHOLD)
         rss_growth = _rss_mb("VmHWM") - rss_before
         image = np.frombuffer(bytes(output), dtype=np.uint8).reshape(img1.shape)
         save_png(image, out)
-        return {"count": count, "ms": [elapsed * 1000], "rss_growth_mb": rss_growth}
+        # Again under tracemalloc, which slows it down: memory only.
+        tracemalloc.start()
+        pixelmatch(
+            data1, data2, width, height, cast(Any, bytearray(len(data1))), threshold=THRESHOLD
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return {
+            "count": count,
+            "wall": clock.wall,
+            "cpu": clock.cpu,
+            "tracemalloc_peak_mb": peak / 2**20,
+            "rss_growth_mb": rss_growth,
+        }
 
     rss_before = _reset_peak_rss()
     result = compare(img1, img2, threshold=THRESHOLD)
     rss_growth = _rss_mb("VmHWM") - rss_before
     assert result.diff_image is not None
     save_png(result.diff_image, out)
-    times = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        compare(img1, img2, threshold=THRESHOLD)
-        times.append((time.perf_counter() - start) * 1000)
-    count_only = []
+        with clock:
+            compare(img1, img2, threshold=THRESHOLD)
+    count_only = _Clock()
     for _ in range(repeat):
-        start = time.perf_counter()
-        compare(img1, img2, threshold=THRESHOLD, want_diff_image=False)
-        count_only.append((time.perf_counter() - start) * 1000)
+        with count_only:
+            compare(img1, img2, threshold=THRESHOLD, want_diff_image=False)
     tracemalloc.start()
     compare(img1, img2, threshold=THRESHOLD)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {
         "count": result.diff_pixels,
-        "ms": times,
-        "count_only_ms": count_only,
+        "wall": clock.wall,
+        "cpu": clock.cpu,
+        "count_only_wall": count_only.wall,
+        "count_only_cpu": count_only.cpu,
         "tracemalloc_peak_mb": peak / 2**20,
         "rss_growth_mb": rss_growth,
     }
@@ -133,11 +162,15 @@ def worker(kind: str, png1: str, png2: str, out: str, repeat: int) -> dict[str, 
 
 def _run_worker(kind: str, png1: Path, png2: Path, out: Path, repeat: int) -> dict[str, Any]:
     files = (png1, png2, out)
+    # A fixed mmap threshold makes glibc give large freed blocks (the PNG decoding's) back
+    # at once, so the peak RSS growth shows what the comparison itself touches.
+    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072"}
     proc = subprocess.run(
         [sys.executable, __file__, "--repeat", str(repeat), "--worker", kind, *map(str, files)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
@@ -175,15 +208,18 @@ def main() -> None:
             raw = int(np.count_nonzero(np.any(img1 != img2, axis=2)))
             repeat = args.repeat if img1.shape[0] <= 1000 else max(5, args.repeat // 3)
             fast = _run_worker("fast", png1, png2, work / f"{name}.fast.png", repeat)
+            med = statistics.median
             row: dict[str, Any] = {
                 "case": name,
                 "what": what,
                 "size": f"{img1.shape[1]}x{img1.shape[0]}",
                 "raw_differing_pixels": raw,
                 "diff_pixels": fast["count"],
-                "fast_ms_median": statistics.median(fast["ms"]),
-                "fast_ms_min": min(fast["ms"]),
-                "fast_count_only_ms_median": statistics.median(fast["count_only_ms"]),
+                "fast_ms": med(fast["wall"]),
+                "fast_ms_min": min(fast["wall"]),
+                "fast_cpu_ms": med(fast["cpu"]),
+                "fast_count_only_ms": med(fast["count_only_wall"]),
+                "fast_count_only_cpu_ms": med(fast["count_only_cpu"]),
                 "fast_tracemalloc_peak_mb": fast["tracemalloc_peak_mb"],
                 "fast_rss_growth_mb": fast["rss_growth_mb"],
             }
@@ -193,10 +229,13 @@ def main() -> None:
                     load_png(work / f"{name}.fast.png"), load_png(work / f"{name}.ref.png")
                 )
                 row.update(
-                    reference_ms=ref["ms"][0],
+                    reference_ms=ref["wall"][0],
+                    reference_cpu_ms=ref["cpu"][0],
+                    reference_tracemalloc_peak_mb=ref["tracemalloc_peak_mb"],
                     reference_rss_growth_mb=ref["rss_growth_mb"],
                     reference_diff_pixels=ref["count"],
-                    speedup=ref["ms"][0] / row["fast_ms_median"],
+                    speedup=ref["wall"][0] / row["fast_ms"],
+                    speedup_cpu=ref["cpu"][0] / row["fast_cpu_ms"],
                     equal=ref["count"] == fast["count"] and same_image,
                 )
             rows.append(row)
@@ -221,20 +260,26 @@ def main() -> None:
         sys.exit("counts or diff images differ from the reference")
 
 
-# (title, width, format, key); MB is tracemalloc's peak, RSS+ the peak RSS growth in MB.
+# (title, width, format, key). ms: median wall time; cpu: median CPU time; count: the
+# count alone (want_diff_image=False); speed-up: reference / fast, by wall and by CPU
+# time; MB: tracemalloc's peak; RSS+: growth of the peak RSS in MB.
 _COLUMNS = (
-    ("case", -20, "", "case"),
-    ("size", 10, "", "size"),
-    ("raw", 7, "", "raw_differing_pixels"),
-    ("diff", 6, "", "diff_pixels"),
-    ("fast ms", 8, ".2f", "fast_ms_median"),
-    ("count ms", 8, ".2f", "fast_count_only_ms_median"),
-    ("ref ms", 8, ".0f", "reference_ms"),
+    ("case", -19, "", "case"),
+    ("size", 9, "", "size"),
+    ("raw", 6, "", "raw_differing_pixels"),
+    ("diff", 5, "", "diff_pixels"),
+    ("fast ms", 8, ".2f", "fast_ms"),
+    ("cpu ms", 7, ".2f", "fast_cpu_ms"),
+    ("count ms", 8, ".2f", "fast_count_only_ms"),
+    ("ref ms", 7, ".0f", "reference_ms"),
+    ("ref cpu", 7, ".0f", "reference_cpu_ms"),
     ("speed-up", 8, ".0f", "speedup"),
-    ("fast MB", 8, ".1f", "fast_tracemalloc_peak_mb"),
+    ("cpu x", 5, ".0f", "speedup_cpu"),
+    ("fast MB", 7, ".1f", "fast_tracemalloc_peak_mb"),
     ("fast RSS+", 9, ".1f", "fast_rss_growth_mb"),
-    ("ref RSS+", 9, ".1f", "reference_rss_growth_mb"),
-    ("equal", 6, "", "equal"),
+    ("ref MB", 7, ".1f", "reference_tracemalloc_peak_mb"),
+    ("ref RSS+", 8, ".1f", "reference_rss_growth_mb"),
+    ("equal", 5, "", "equal"),
 )
 _header_printed = False
 

@@ -107,21 +107,26 @@ def grey_fade(img: U8Image, alpha: float, out: U8Image) -> None:
     """Write pixelmatch's `drawGrayPixel` of every pixel of `img` (H, W, 4) into `out`.
 
     val = 255 + (rgb2y(r, g, b) - 255) * (alpha * a / 255) on the raw, unblended colour,
-    truncated to uint8 like a JavaScript Uint8Array store (and Python's int()).
+    truncated to uint8 like a JavaScript Uint8Array store (and Python's int()). Both
+    arrays must be C-contiguous.
     """
     flat = img.reshape(-1, 4)
-    dst = out.reshape(-1, 4)
+    dst = out.reshape(-1).view(np.uint32)
     n = flat.shape[0]
-    opaque = bool((flat[:, 3] == 255).all())
     fade_opaque = alpha * 255 / 255
+    # grey * (1, 1, 1, 0) + (0, 0, 0, 255), byte-wise, is the pixel (grey, grey, grey, 255).
+    spread = np.array([1, 1, 1, 0], dtype=np.uint8).view(np.uint32)[0]
+    opaque_alpha = np.array([0, 0, 0, 255], dtype=np.uint8).view(np.uint32)[0]
     size = min(_GREY_CHUNK, n)
     acc = np.empty(size, dtype=np.float64)
     tmp = np.empty(size, dtype=np.float64)
+    grey = np.empty(size, dtype=np.uint32)
     for start in range(0, n, _GREY_CHUNK):
         stop = min(n, start + _GREY_CHUNK)
         m = stop - start
         y = acc[:m]
         t = tmp[:m]
+        g = grey[:m]
         block = flat[start:stop]
         np.multiply(block[:, 0], _Y_R, out=y)
         np.multiply(block[:, 1], _Y_G, out=t)
@@ -129,18 +134,18 @@ def grey_fade(img: U8Image, alpha: float, out: U8Image) -> None:
         np.multiply(block[:, 2], _Y_B, out=t)
         y += t
         y -= 255.0
-        if opaque:
+        if block[:, 3].min() == 255:
             y *= fade_opaque
         else:
             np.multiply(block[:, 3], alpha, out=t)
             t /= 255.0
             y *= t
         y += 255.0
-        grey = y.astype(np.uint8)
-        dst[start:stop, 0] = grey
-        dst[start:stop, 1] = grey
-        dst[start:stop, 2] = grey
-        dst[start:stop, 3] = 255
+        # Values lie in [0, 255.0000026]: the cast truncates them like int() does.
+        np.copyto(g, y, casting="unsafe")
+        g *= spread
+        g |= opaque_alpha
+        dst[start:stop] = g
 
 
 @dataclass(frozen=True)

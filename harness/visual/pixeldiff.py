@@ -110,8 +110,10 @@ def compare(
 
     out: NDArray[np.uint8] | None = None
     if want_diff_image:
-        out = np.zeros_like(img1)
-        if not diff_mask:
+        if diff_mask:
+            out = np.zeros_like(img1)
+        else:
+            out = np.empty_like(img1)
             grey_fade(img1, alpha, out)
 
     if total == 0 or _identical(img1, img2):
@@ -123,7 +125,7 @@ def compare(
     colours = {name: _pack(rgb) for name, rgb in (("aa", aa_rgb), ("diff", diff_rgb))}
     alt = None if alt_rgb is None else _pack(alt_rgb)
     count = 0
-    for win in _windows(px1 != px2):
+    for win in _windows(px1, px2):
         v = window_verdicts(img1, img2, px1, px2, win, max_delta, include_aa)
         counted = ~v.aa
         count += int(np.count_nonzero(counted))
@@ -197,16 +199,18 @@ def _identical(img1: NDArray[np.uint8], img2: NDArray[np.uint8]) -> bool:
     return bool(np.array_equal(img1, img2))
 
 
-def _windows(differs: NDArray[np.bool_]) -> Iterator[Window]:
-    """Disjoint inner rectangles covering every differing pixel, each with its 2 px margin."""
-    height, width = differs.shape
-    rows_any: NDArray[np.bool_] = np.any(differs, axis=1)
+def _windows(px1: NDArray[np.uint32], px2: NDArray[np.uint32]) -> Iterator[Window]:
+    """Disjoint inner rectangles covering every differing pixel, each with its 2 px margin.
+
+    Band by band, so no mask of the whole image is held.
+    """
+    height, width = px1.shape
     for top in range(0, height, _BAND_ROWS):
         bottom = min(top + _BAND_ROWS, height)
-        if not rows_any[top:bottom].any():
-            continue
-        band = differs[top:bottom]
+        band = px1[top:bottom] != px2[top:bottom]
         cols = np.flatnonzero(band.any(axis=0))
+        if cols.shape[0] == 0:
+            continue
         breaks = np.flatnonzero(np.diff(cols) > _COLUMN_GAP)
         starts = np.concatenate(([cols[0]], cols[breaks + 1]))
         stops = np.concatenate((cols[breaks], [cols[-1]])) + 1
