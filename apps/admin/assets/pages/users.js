@@ -168,6 +168,8 @@ export async function renderUsers(ctx) {
       toggle.textContent = verb;
       toggle.setAttribute('aria-label', `${verb} ${current.email}`);
       toggle.classList.toggle('btn-danger-outline', current.active);
+      const row = toggle.closest('tr');
+      if (row) row.classList.toggle('is-inactive', !current.active);
     }
     paint();
 
