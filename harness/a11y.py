@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from axe_playwright_python.sync_playwright import Axe
@@ -31,6 +31,7 @@ FRAME_SEPARATOR = " >> "
 SHADOW_SEPARATOR = " >>> "
 NODES_IN_DATA = 50
 SNIPPET_CHARS = 300
+FRAME_WAIT_MS = 10_000
 
 # One selector, or a frame path (outer iframe selector first, element selector last).
 Selector = str | Sequence[str]
@@ -137,10 +138,17 @@ def _one_line(text: str, limit: int) -> str:
 
 @dataclass(frozen=True)
 class FrameCoverage:
-    """Which frames got axe injected; a frame that refused (detached, sandboxed) is named."""
+    """Which frames axe ran in.
+
+    `checked`: frame URLs axe was injected into; `skipped`: (URL, error) of frames that
+    refused it (detached while loading); `unreached`: targets of frame elements whose axe
+    never answered the top frame (a sandboxed frame without scripts, or a busy one past
+    the ping wait), found by axe's frame-tested rule. Unreached frames fail the check.
+    """
 
     checked: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()
+    unreached: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,7 @@ def run_axe(
     tags: Sequence[str],
     include: Selectors | None = None,
     exclude: Selectors | None = None,
+    frame_wait_ms: int = FRAME_WAIT_MS,
 ) -> AxeRun:
     """Run axe-core with `tags` over the page and all its frames, within include/exclude.
 
@@ -200,8 +209,13 @@ def run_axe(
         context["include"] = includes
     options = {
         "runOnly": {"type": "tag", "values": list(tags)},
+        # Reports the frames that did not answer, which axe otherwise skips silently.
+        "rules": {"frame-tested": {"enabled": True}},
         "resultTypes": ["violations"],
         "iframes": True,
+        # axe asks each frame's axe for a reply within 500 ms by default: on a loaded CI
+        # machine a cross-process frame can take longer, and would be left out.
+        "pingWaitTime": frame_wait_ms,
     }
     try:
         results = page.evaluate(_RUN, [context, options])
@@ -212,6 +226,13 @@ def run_axe(
                 f"include {_describe_selectors(includes)} matches nothing on {page.url}"
             ) from None
         raise
+    unreached = tuple(
+        join_target(node.get("target", []))
+        for rule in results.get("incomplete", [])
+        if rule.get("id") == "frame-tested"
+        for node in rule.get("nodes", [])
+    )
+    frames = replace(frames, unreached=unreached)
     return AxeRun(results, tuple(tags), tuple(includes), tuple(excludes), frames)
 
 
@@ -321,7 +342,7 @@ class A11yCheck:
 
     @property
     def passed(self) -> bool:
-        return not any(rule.fails for rule in self.rules)
+        return not any(rule.fails for rule in self.rules) and not self.frames.unreached
 
     @property
     def failing_rules(self) -> tuple[RuleResult, ...]:
@@ -341,9 +362,15 @@ class A11yCheck:
         """The readable report an AssertionError carries."""
         failing = self.nodes("failing", "expired")
         counts = ", ".join(f"{k} {v}" for k, v in _count(failing).items() if v)
+        problems = []
+        if failing:
+            problems.append(
+                f"{len(self.failing_rules)} rule(s) broken by {len(failing)} node(s) ({counts})"
+            )
+        if self.frames.unreached:
+            problems.append(f"{len(self.frames.unreached)} frame(s) not checked")
         lines = [
-            f"Accessibility check failed: {len(self.failing_rules)} rule(s) broken by"
-            f" {len(failing)} node(s) ({counts})",
+            f"Accessibility check failed: {'; '.join(problems)}",
             f"  URL:       {self.url}",
         ]
         if self.context_name:
@@ -363,6 +390,12 @@ class A11yCheck:
         if self.frames.skipped:
             skipped = ", ".join(f"{url} ({why})" for url, why in self.frames.skipped)
             lines.append(f"  Not checked (axe could not be injected): {skipped}")
+        if self.frames.unreached:
+            lines.append(
+                "  Frames NOT CHECKED (their axe did not answer):"
+                f" {', '.join(self.frames.unreached)}; a frame that cannot run scripts (sandbox"
+                " without allow-scripts) can be left out with exclude=[...]"
+            )
         if self.result_file:
             lines.append(f"  Full axe result: {self.result_file}")
         for number, rule in enumerate(self.failing_rules, start=1):
@@ -433,6 +466,7 @@ class A11yCheck:
             "frames": {
                 "checked": list(self.frames.checked),
                 "skipped": [{"url": u, "error": e} for u, e in self.frames.skipped],
+                "unreached": list(self.frames.unreached),
             },
             "violations_by_impact": _count(self.nodes("failing", "expired", "accepted")),
             "failing_by_impact": _count(self.nodes("failing", "expired")),

@@ -135,6 +135,9 @@ class A11yConfig(_Section):
     tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
     known_issues: tuple[KnownIssue, ...] = ()
     max_nodes_shown: Annotated[int, Field(ge=1)] = 3
+    # How long axe in the top frame waits for each frame's axe to answer (axe's 500 ms
+    # default drops busy cross-process frames on a loaded machine).
+    frame_wait_ms: Annotated[int, Field(ge=100, le=60_000)] = 10_000
 
     @field_validator("tags")
     @classmethod

@@ -53,12 +53,23 @@ def max_nodes_shown() -> int:
 
 
 @pytest.fixture
+def frame_wait_ms(suite_config: SuiteConfig) -> int:
+    return suite_config.a11y.frame_wait_ms
+
+
+@pytest.fixture
 def a11y_config(
-    suite_config: SuiteConfig, known_issues: tuple[KnownIssue, ...], max_nodes_shown: int
+    suite_config: SuiteConfig,
+    known_issues: tuple[KnownIssue, ...],
+    max_nodes_shown: int,
+    frame_wait_ms: int,
 ) -> A11yConfig:
     """The configured [a11y] with this test's known issues (the default tags are kept)."""
     return A11yConfig(
-        tags=suite_config.a11y.tags, known_issues=known_issues, max_nodes_shown=max_nodes_shown
+        tags=suite_config.a11y.tags,
+        known_issues=known_issues,
+        max_nodes_shown=max_nodes_shown,
+        frame_wait_ms=frame_wait_ms,
     )
 
 
@@ -147,6 +158,21 @@ def test_violations_in_nested_frames_name_the_frame_path(
         "image-alt": ["#outer >> #outer-image"],
         "link-name": ["#outer >> #inner >> #empty-link"],
     }
+
+
+@pytest.mark.parametrize("frame_wait_ms", [1_000])
+def test_frame_whose_axe_never_answers_fails_until_excluded(
+    open_page: OpenPage, assert_accessible: AssertAccessible
+) -> None:
+    page = open_page("sandboxed.html")
+    with pytest.raises(AccessibilityError) as failure:
+        assert_accessible(page)
+    assert failure.value.check.frames.unreached == ("#sandboxed",)
+    assert failure.value.check.rules == ()
+    lines = str(failure.value).splitlines()
+    assert lines[0] == "Accessibility check failed: 1 frame(s) not checked"
+    assert lines[5].startswith("  Frames NOT CHECKED (their axe did not answer): #sandboxed;")
+    assert assert_accessible(page, exclude="#sandboxed").passed
 
 
 def test_include_limits_the_check_to_its_selectors(
