@@ -122,8 +122,8 @@ def compare(
     # 35215 is the largest possible YIQ distance; same expression as the reference.
     max_delta = 35215 * threshold * threshold
     out32 = None if out is None else _packed(out)
-    colours = {name: _pack(rgb) for name, rgb in (("aa", aa_rgb), ("diff", diff_rgb))}
-    alt = None if alt_rgb is None else _pack(alt_rgb)
+    aa_px, diff_px = _pack(aa_rgb), _pack(diff_rgb)
+    alt_px = None if alt_rgb is None else _pack(alt_rgb)
     count = 0
     for win in _windows(px1, px2):
         v = window_verdicts(img1, img2, px1, px2, win, max_delta, include_aa)
@@ -132,14 +132,14 @@ def compare(
         if out32 is None:
             continue
         if not diff_mask:
-            out32[v.ys[v.aa], v.xs[v.aa]] = colours["aa"]
-        if alt is None:
-            out32[v.ys[counted], v.xs[counted]] = colours["diff"]
+            out32[v.ys[v.aa], v.xs[v.aa]] = aa_px
+        if alt_px is None:
+            out32[v.ys[counted], v.xs[counted]] = diff_px
         else:
             darker = counted & v.img1_brighter
             lighter = counted & ~v.img1_brighter
-            out32[v.ys[darker], v.xs[darker]] = alt
-            out32[v.ys[lighter], v.xs[lighter]] = colours["diff"]
+            out32[v.ys[darker], v.xs[darker]] = alt_px
+            out32[v.ys[lighter], v.xs[lighter]] = diff_px
     return DiffResult(count, total, out)
 
 
