@@ -134,10 +134,10 @@ def test_admin_endpoints_refuse_users_and_strangers(
         assert (status, error) == (401, "not_authenticated"), f"{method} {origin}{path}"
     client = ApiClient.signed_in(playwright, targets.web, user.email, user.password)
     forbidden = client.raw(method, path, {} if method in ("POST", "PUT", "PATCH") else None)
-    status, body = forbidden.status, forbidden.json()
+    status, answer = forbidden.status, forbidden.json()
     client.close()
     assert status == 403, f"{method} {path} as a user"
-    assert body["error"]["code"] in ("forbidden", "admin_required")
+    assert answer["error"]["code"] in ("forbidden", "admin_required")
 
 
 @pytest.mark.parametrize("app", ["admin"])

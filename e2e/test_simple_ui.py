@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from e2e.pages import admin, web
 from e2e.pages.base import AppPage
+from e2e.pages.catalog import SIGNED_IN_PAGES
 from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.shell import Shell
 from fixtures.auth import PageFor
@@ -40,15 +41,7 @@ def key_controls(page: AppPage) -> list[Locator]:
     raise AssertionError(f"no key controls listed for {type(page).__name__}")
 
 
-PAGES = [
-    pytest.param("web", web.DashboardPage, id="web-dashboard"),
-    pytest.param("web", web.SettingsPage, id="web-settings"),
-    pytest.param("web", web.ProfilePage, id="web-profile"),
-    pytest.param("admin", admin.OverviewPage, id="admin-overview"),
-    pytest.param("admin", admin.UsersPage, id="admin-users"),
-    pytest.param("admin", admin.DefinitionsPage, id="admin-definitions"),
-    pytest.param("admin", admin.AuditPage, id="admin-audit"),
-]
+PAGES = [pytest.param(p.app, p.page_class, id=p.id) for p in SIGNED_IN_PAGES]
 
 
 @pytest.mark.parametrize(("app", "page_class"), PAGES)
