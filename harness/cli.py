@@ -92,6 +92,11 @@ GROUPS: list[tuple[str, str, str]] = [
         "review, accept and prune visual baselines",
         "harness.cli:add_baselines_commands",
     ),
+    (
+        "report",
+        "merge the reports of several runs (CI shards, browsers) into one; draw a report again",
+        "harness.report.cli:add_commands",
+    ),
 ]
 
 
