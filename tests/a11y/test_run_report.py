@@ -132,3 +132,21 @@ def test_partial_run_does_not_call_issues_stale(suite: pytest.Pytester) -> None:
     known = run_report(suite)["known_issues"]
     assert (known["stale_checked"], known["stale"]) == (False, [])
     assert run_report(suite)["partial_reasons"][0] == "-k"
+
+
+def test_a_check_that_did_not_run_makes_the_run_partial(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        test_broken=(
+            "def test_broken(assert_accessible):\n"
+            "    raise RuntimeError('failed before its check')\n"
+        )
+    )
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=240)
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "stale known issues not checked: not a full run (1 test(s) using assert_accessible"
+            " failed or were skipped before a check)"
+        ]
+    )
+    assert run_report(suite)["known_issues"]["stale_checked"] is False
