@@ -11,4 +11,5 @@ pytest_plugins = [
     "fixtures.a11y",
     "fixtures.health",
     "fixtures.visual",
+    "fixtures.reporting",
 ]
