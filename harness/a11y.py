@@ -297,7 +297,8 @@ class RuleResult:
             "description": self.description,
             "help_url": self.help_url,
             "nodes_total": len(self.nodes),
-            "nodes_failing": len(self.with_status("failing")),
+            # Failing counts every node that fails the check; expired ones are among them.
+            "nodes_failing": len(self.with_status("failing", "expired")),
             "nodes_expired": len(self.with_status("expired")),
             "nodes_accepted": len(self.with_status("accepted")),
             "nodes": [n.to_data() for n in self.nodes[:NODES_IN_DATA]],
@@ -472,7 +473,7 @@ class A11yCheck:
             "failing_by_impact": _count(self.nodes("failing", "expired")),
             "nodes": {
                 "total": len(self.nodes("failing", "expired", "accepted")),
-                "failing": len(self.nodes("failing")),
+                "failing": len(self.nodes("failing", "expired")),
                 "expired": len(self.nodes("expired")),
                 "accepted": len(self.nodes("accepted")),
             },
@@ -612,7 +613,7 @@ class A11yRun:
                     },
                 )
                 entry["nodes"] += rule["nodes_total"]
-                entry["nodes_failing"] += rule["nodes_failing"] + rule["nodes_expired"]
+                entry["nodes_failing"] += rule["nodes_failing"]
                 entry["nodes_accepted"] += rule["nodes_accepted"]
                 entry["pages"].add(url)
             for issue in check["known_issues"]:
