@@ -32,6 +32,7 @@ SHADOW_SEPARATOR = " >>> "
 NODES_IN_DATA = 50
 SNIPPET_CHARS = 300
 FRAME_WAIT_MS = 10_000
+SETTLE_MS = 5_000
 
 # One selector, or a frame path (outer iframe selector first, element selector last).
 Selector = str | Sequence[str]
@@ -51,6 +52,19 @@ _CONFIGURE = """origins => {
 }"""
 _HAS_AXE = "version => typeof window.axe === 'object' && window.axe.version === version"
 _RUN = "([context, options]) => axe.run(context, options)"
+# A dialog fading in has mid-blend colours: wait for finite animations and transitions to
+# end (infinite ones, like spinners, never do), at most capMs, so contrast is measured on
+# what the user ends up seeing. Returns whether everything settled.
+_SETTLE = """async capMs => {
+    const finite = document.getAnimations().filter((a) => a.playState === "running"
+        && Number.isFinite(a.effect?.getComputedTiming().endTime));
+    let timer;
+    const cap = new Promise((resolve) => { timer = setTimeout(() => resolve(false), capMs); });
+    const done = Promise.all(finite.map((a) => a.finished.catch(() => null))).then(() => true);
+    const settled = await Promise.race([done, cap]);
+    clearTimeout(timer);
+    return settled;
+}"""
 
 
 class A11yUsageError(Exception):
@@ -144,11 +158,13 @@ class FrameCoverage:
     refused it (detached while loading); `unreached`: targets of frame elements whose axe
     never answered the top frame (a sandboxed frame without scripts, or a busy one past
     the ping wait), found by axe's frame-tested rule. Unreached frames fail the check.
+    `unsettled`: URLs of frames whose animations were still running when axe ran.
     """
 
     checked: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()
     unreached: tuple[str, ...] = ()
+    unsettled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +210,7 @@ def run_axe(
     include: Selectors | None = None,
     exclude: Selectors | None = None,
     frame_wait_ms: int = FRAME_WAIT_MS,
+    settle_ms: int = SETTLE_MS,
 ) -> AxeRun:
     """Run axe-core with `tags` over the page and all its frames, within include/exclude.
 
@@ -202,6 +219,13 @@ def run_axe(
     """
     script = axe_script()
     frames = _inject(page, script, axe_script_version())
+    unsettled = []
+    for frame in page.frames:
+        try:
+            if not frame.evaluate(_SETTLE, settle_ms):
+                unsettled.append(frame.url)
+        except PlaywrightError:
+            continue  # a frame that went away has nothing left to animate
     includes = _as_axe_selectors(include)
     excludes = _as_axe_selectors(exclude)
     context: dict[str, Any] = {"exclude": excludes}
@@ -232,7 +256,7 @@ def run_axe(
         if rule.get("id") == "frame-tested"
         for node in rule.get("nodes", [])
     )
-    frames = replace(frames, unreached=unreached)
+    frames = replace(frames, unreached=unreached, unsettled=tuple(unsettled))
     return AxeRun(results, tuple(tags), tuple(includes), tuple(excludes), frames)
 
 
@@ -391,6 +415,11 @@ class A11yCheck:
         if self.frames.skipped:
             skipped = ", ".join(f"{url} ({why})" for url, why in self.frames.skipped)
             lines.append(f"  Not checked (axe could not be injected): {skipped}")
+        if self.frames.unsettled:
+            lines.append(
+                "  Animations still running when axe ran (colours may be mid-transition) in:"
+                f" {', '.join(self.frames.unsettled)}"
+            )
         if self.frames.unreached:
             lines.append(
                 "  Frames NOT CHECKED (their axe did not answer):"
@@ -468,6 +497,7 @@ class A11yCheck:
                 "checked": list(self.frames.checked),
                 "skipped": [{"url": u, "error": e} for u, e in self.frames.skipped],
                 "unreached": list(self.frames.unreached),
+                "unsettled": list(self.frames.unsettled),
             },
             "violations_by_impact": _count(self.nodes("failing", "expired", "accepted")),
             "failing_by_impact": _count(self.nodes("failing", "expired")),

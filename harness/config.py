@@ -138,6 +138,9 @@ class A11yConfig(_Section):
     # How long axe in the top frame waits for each frame's axe to answer (axe's 500 ms
     # default drops busy cross-process frames on a loaded machine).
     frame_wait_ms: Annotated[int, Field(ge=100, le=60_000)] = 10_000
+    # How long a check waits for running animations and transitions to end (a dialog
+    # fading in has mid-blend colours that fail contrast).
+    settle_ms: Annotated[int, Field(ge=0, le=60_000)] = 5_000
 
     @field_validator("tags")
     @classmethod

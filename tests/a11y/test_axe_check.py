@@ -58,11 +58,17 @@ def frame_wait_ms(suite_config: SuiteConfig) -> int:
 
 
 @pytest.fixture
+def settle_ms(suite_config: SuiteConfig) -> int:
+    return suite_config.a11y.settle_ms
+
+
+@pytest.fixture
 def a11y_config(
     suite_config: SuiteConfig,
     known_issues: tuple[KnownIssue, ...],
     max_nodes_shown: int,
     frame_wait_ms: int,
+    settle_ms: int,
 ) -> A11yConfig:
     """The configured [a11y] with this test's known issues (the default tags are kept)."""
     return A11yConfig(
@@ -70,6 +76,7 @@ def a11y_config(
         known_issues=known_issues,
         max_nodes_shown=max_nodes_shown,
         frame_wait_ms=frame_wait_ms,
+        settle_ms=settle_ms,
     )
 
 
@@ -148,6 +155,33 @@ def test_clean_page_passes_with_its_frames_checked(
     ]
     assert check.frames.checked[1].startswith("http://localhost:")
     assert check.frames.skipped == ()
+
+
+def test_check_waits_for_a_fade_in_to_end(
+    open_page: OpenPage, assert_accessible: AssertAccessible
+) -> None:
+    page = open_page("fade-in.html")
+    page.get_by_role("button", name="Show details").click()
+    check = assert_accessible(page)
+    assert check.passed
+    assert check.frames.unsettled == ()
+    assert page.locator("#panel").evaluate("el => getComputedStyle(el).opacity") == "1"
+
+
+@pytest.mark.parametrize("settle_ms", [300])
+def test_animation_outlasting_the_wait_is_named_in_the_failure(
+    open_page: OpenPage, assert_accessible: AssertAccessible
+) -> None:
+    page = open_page("fade-in.html?duration=60s")
+    page.get_by_role("button", name="Show details").click()
+    with pytest.raises(AccessibilityError) as failure:
+        assert_accessible(page)
+    assert failure.value.check.frames.unsettled == (page.url,)
+    assert "color-contrast" in [rule.id for rule in failure.value.check.failing_rules]
+    assert (
+        "  Animations still running when axe ran (colours may be mid-transition) in:"
+        f" {page.url}" in str(failure.value).splitlines()
+    )
 
 
 def test_violations_in_nested_frames_name_the_frame_path(
