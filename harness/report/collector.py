@@ -79,10 +79,9 @@ class ResultsCollector:
             if not test.attempts or (report.when == "setup" and test.attempts[-1].done()):
                 test.attempts.append(_Attempt())
             attempt = test.attempts[-1]
-        if report.when in attempt.reports and report.when == "teardown":
-            # A teardown error after a passed teardown report (rare): keep the failure.
-            if not report.failed:
-                return
+        if report.when == "teardown" and report.when in attempt.reports and not report.failed:
+            # A second teardown report of one attempt (rare): keep the failed one.
+            return
         attempt.reports[report.when] = report
         meta = getattr(report, META_ATTR, None)
         if isinstance(meta, dict):
@@ -185,19 +184,19 @@ def _outcome_of(
     reports: list[pytest.TestReport],
 ) -> tuple[Any, str, pytest.TestReport | None]:
     """The attempt's outcome, the phase that decided it, and the report with its error."""
-    by_phase = {r.when: r for r in reports}
+    by_phase: dict[str, pytest.TestReport] = {str(r.when): r for r in reports}
     setup, call, teardown = (by_phase.get(w) for w in _PHASES)
     for report in (setup, call):
         if report is None:
             continue
-        failed = report.failed or report.outcome == "rerun"
+        failed = report.failed or _retried(report)
         if failed:
             kind = "error" if report.when == "setup" else "failed"
             return kind, report.when, report
         if report.skipped:
             kind = "xfailed" if hasattr(report, "wasxfail") else "skipped"
             return kind, report.when, report
-    if teardown is not None and (teardown.failed or teardown.outcome == "rerun"):
+    if teardown is not None and (teardown.failed or _retried(teardown)):
         return "error", "teardown", teardown
     if call is not None and hasattr(call, "wasxfail"):
         return "xpassed", "call", None
@@ -205,6 +204,11 @@ def _outcome_of(
         # Interrupted between setup and call, or a crashed worker: nothing passed.
         return "error", "setup", setup
     return "passed", "", None
+
+
+def _retried(report: pytest.TestReport) -> bool:
+    # pytest-rerunfailures marks a failed attempt it retries with this outcome.
+    return str(report.outcome) == "rerun"
 
 
 def _error_of(report: pytest.TestReport) -> tuple[str, str]:

@@ -182,7 +182,7 @@ def _summary(results: Results, counts: dict[str, int]) -> str:
 
 
 def _controls(total: int) -> str:
-    buttons = [f'<button type="button" data-filter="all" aria-pressed="true">All</button>']
+    buttons = ['<button type="button" data-filter="all" aria-pressed="true">All</button>']
     buttons += [
         f'<button type="button" data-filter="{o}" aria-pressed="false">{esc(OUTCOME_LABELS[o])}'
         f' <span class="count" data-count="{o}"></span></button>'
@@ -660,7 +660,8 @@ def _table(rows: Iterable[Any]) -> str:
         "<tr>" + "".join(f"<td>{esc(_short(r.get(c, '')))}</td>" for c in columns) + "</tr>"
         for r in dict_rows
     )
-    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="scroll">{table}</div>'
 
 
 def _short(value: object, limit: int = 300) -> str:
@@ -678,9 +679,8 @@ def _data_block(data: object) -> str:
 
 
 def _generic(artifact: Artifact) -> str:
-    parts = [
-        f'<div class="artifact {esc(artifact.kind)}"><h4>{esc(artifact.kind)}: {esc(artifact.title)}</h4>'
-    ]
+    heading = f"<h4>{esc(artifact.kind)}: {esc(artifact.title)}</h4>"
+    parts = [f'<div class="artifact {esc(artifact.kind)}">{heading}']
     if artifact.path:
         if PurePosixPath(artifact.path).suffix.lower() in _IMAGE_SUFFIXES:
             parts.append(_figure(artifact.path, artifact.title))

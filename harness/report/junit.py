@@ -81,8 +81,8 @@ def collapse_retries(path: Path, tests: Iterable[TestResult]) -> int:
     test cases were folded into another."""
     root = read(path)
     by_address: dict[tuple[str, str], TestResult] = {}
-    for test in tests:
-        by_address[junit_address(test.nodeid)] = test
+    for result in tests:
+        by_address[junit_address(result.nodeid)] = result
     folded = 0
     for suite in _suites(root):
         cases = suite.findall("testcase")

@@ -15,8 +15,5 @@ def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
     for name in ENV_CLEARED:
         monkeypatch.delenv(name, raising=False)
     pytester.makeconftest(f"pytest_plugins = {PLUGINS!r}\n")
-    pytester.makeini(
-        "[pytest]\nmarkers =\n    web: the web app\n    slow: a slow one\n"
-    )
+    pytester.makeini("[pytest]\nmarkers =\n    web: the web app\n    slow: a slow one\n")
     return pytester
-

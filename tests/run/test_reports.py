@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -132,7 +133,7 @@ def test_artifact_paths_are_relative_to_the_report_and_exist(engines: tuple[Path
     project, _ = engines
     reports = project / "reports"
     tests = by_name(results_of(project))
-    kinds = {}
+    kinds: dict[str, list[dict[str, Any]]] = {}
     for test in tests.values():
         for artifact in test["attempts"][-1]["artifacts"]:
             kinds.setdefault(artifact["kind"], []).append(artifact)
@@ -185,9 +186,7 @@ def test_junit_defaults_to_the_reports_folder(engines: tuple[Path, Run]) -> None
 
 
 @pytest.mark.viewports("desktop")
-def test_html_report_opens_from_a_file_and_filters(
-    engines: tuple[Path, Run], page: Page
-) -> None:
+def test_html_report_opens_from_a_file_and_filters(engines: tuple[Path, Run], page: Page) -> None:
     project, _ = engines
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
