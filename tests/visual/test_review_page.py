@@ -8,14 +8,15 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from harness.visual import manifest
-from harness.visual.manifest import RunInfo, SnapshotEntry
+from harness.visual.manifest import RunInfo, SnapshotEntry, Status
 from harness.visual.review import ReviewServer, make_server
 from harness.visual.snapshot import encode_png
 
@@ -28,6 +29,21 @@ def solid(rgb: tuple[int, int, int], width: int = 60, height: int = 40) -> bytes
     image[:, :, :3] = rgb
     image[:, :, 3] = 255
     return encode_png(image)
+
+
+def entry(test: str, name: str, status: Status, baseline: Path, **extra: Any) -> SnapshotEntry:
+    return SnapshotEntry(
+        f"e2e/test_home.py::{test}[chromium-desktop]",
+        name,
+        status,
+        str(baseline),
+        app="web",
+        spec="test_home",
+        browser="chromium",
+        platform="linux",
+        viewport="desktop",
+        **extra,
+    )
 
 
 @dataclass
@@ -67,14 +83,12 @@ def review_run(tmp_path: Path) -> ReviewRun:
     (baselines / f"hero-{suffix}").write_bytes(files["hero-expected"])
     (baselines / f"footer-{suffix}").write_bytes(files["footer-actual"])
     (baselines / f"card-{suffix}").write_bytes(solid((90, 90, 90)))
-    common = {"app": "web", "spec": "test_home", "browser": "chromium", "platform": "linux"}
     snapshots = [
-        SnapshotEntry(
-            "e2e/test_home.py::test_home[chromium-desktop]",
+        entry(
+            "test_home",
             "hero",
             "changed",
-            str(baselines / f"hero-{suffix}"),
-            viewport="desktop",
+            baselines / f"hero-{suffix}",
             expected=str(artifacts / "hero-expected.png"),
             actual=str(artifacts / "hero-actual.png"),
             diff=str(artifacts / "hero-diff.png"),
@@ -84,28 +98,17 @@ def review_run(tmp_path: Path) -> ReviewRun:
             allowed=0,
             expected_size=(60, 40),
             actual_size=(60, 40),
-            **common,
         ),
-        SnapshotEntry(
-            "e2e/test_home.py::test_home[chromium-desktop]",
+        entry(
+            "test_home",
             "footer",
             "new",
-            str(baselines / f"footer-{suffix}"),
-            viewport="desktop",
+            baselines / f"footer-{suffix}",
             actual=str(artifacts / "footer-actual.png"),
             actual_size=(60, 40),
             written=True,
-            **common,
         ),
-        SnapshotEntry(
-            "e2e/test_home.py::test_card[chromium-desktop]",
-            "card",
-            "passed",
-            str(baselines / f"card-{suffix}"),
-            viewport="desktop",
-            diff_pixels=0,
-            **common,
-        ),
+        entry("test_card", "card", "passed", baselines / f"card-{suffix}", diff_pixels=0),
     ]
     run = RunInfo(root=str(tmp_path), baseline_dir=str(tmp_path / "baselines"), finished="now")
     manifest.save(reports, manifest.Manifest(run, snapshots))
@@ -134,7 +137,7 @@ def review_page(page: Page, review_server: ReviewServer) -> Page:
     return page
 
 
-def article(page: Page, name: str):  # type: ignore[no-untyped-def]
+def article(page: Page, name: str) -> Locator:
     return page.get_by_role("article", name=name)
 
 
