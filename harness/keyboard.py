@@ -433,9 +433,10 @@ def tab_sequence(
 def _same_row(anchor: FocusStop, stop: FocusStop, tolerance: float) -> bool:
     if abs(stop.y - anchor.y) <= tolerance:
         return True
-    overlap = min(anchor.y + anchor.height, stop.y + stop.height) - max(anchor.y, stop.y)
-    smaller = min(anchor.height, stop.height)
-    return smaller > 0 and overlap >= smaller / 2
+    # Centres, not overlap: a tall focusable container (a scrolling table region) overlaps
+    # every row inside it, and would pull them all into its own row.
+    half_smaller = min(anchor.height, stop.height) / 2
+    return abs(stop.center_y - anchor.center_y) <= max(tolerance, half_smaller)
 
 
 def reading_order(
@@ -444,7 +445,7 @@ def reading_order(
     """Stops in reading order: rows top to bottom, each row left to right.
 
     A stop joins a row when its top is within `row_tolerance` px of the row's first stop
-    or it overlaps that stop vertically by at least half the smaller height.
+    or its vertical centre is within half the smaller height of that stop's centre.
     """
     rows: list[list[FocusStop]] = []
     for stop in sorted(stops, key=lambda s: (s.y, s.x)):

@@ -173,6 +173,17 @@ def test_reading_order_groups_rows_within_the_tolerance() -> None:
     assert [s.name for s in order] == ["logo", "nav", "below", "nudged"]
 
 
+def test_a_tall_container_does_not_swallow_the_rows_inside_it() -> None:
+    region = stop("region", 100, 300, height=270)
+    cells = [
+        stop(f"{name}{row}", x, y)
+        for row, y in enumerate((350, 470))
+        for name, x in (("role", 780), ("deactivate", 1060))
+    ]
+    order = reading_order([*reversed(cells), region], row_tolerance=8)
+    assert [s.name for s in order] == ["region", "role0", "deactivate0", "role1", "deactivate1"]
+
+
 def styles(**element: str) -> dict[str, dict[str, str]]:
     base = {
         "outline-style": "none",
