@@ -147,6 +147,8 @@ def decode_png(data: bytes, source: Path | str) -> Image:
             rgba = image.convert("RGBA")
     except Exception as error:  # PIL raises many types for broken files; one message for all.
         reason = str(error) or type(error).__name__
+        if reason.startswith("cannot identify image file"):
+            reason = "its image data cannot be decoded"  # PIL's text names a BytesIO object
         raise BaselineError(f"{source}: a corrupt PNG image ({reason}).") from None
     return np.asarray(rgba, dtype=np.uint8).copy()
 
