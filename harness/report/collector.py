@@ -79,10 +79,12 @@ class ResultsCollector:
             if not test.attempts or (report.when == "setup" and test.attempts[-1].done()):
                 test.attempts.append(_Attempt())
             attempt = test.attempts[-1]
-        if report.when == "teardown" and report.when in attempt.reports and not report.failed:
+        # pytest-xdist reports a test whose worker crashed with when="???".
+        when = report.when if report.when in _PHASES else "call"
+        if when == "teardown" and when in attempt.reports and not report.failed:
             # A second teardown report of one attempt (rare): keep the failed one.
             return
-        attempt.reports[report.when] = report
+        attempt.reports[when] = report
         meta = getattr(report, META_ATTR, None)
         if isinstance(meta, dict):
             test.meta = meta
@@ -131,7 +133,7 @@ class ResultsCollector:
 
     def _attempt(self, attempt: _Attempt) -> Attempt:
         reports = [attempt.reports[w] for w in _PHASES if w in attempt.reports]
-        outcome, phase, failing = _outcome_of(reports)
+        outcome, phase, failing = _outcome_of(attempt.reports)
         message, error = "", ""
         if failing is not None:
             message, error = _error_of(failing)
@@ -181,10 +183,9 @@ class ResultsCollector:
 
 
 def _outcome_of(
-    reports: list[pytest.TestReport],
+    by_phase: dict[str, pytest.TestReport],
 ) -> tuple[Any, str, pytest.TestReport | None]:
     """The attempt's outcome, the phase that decided it, and the report with its error."""
-    by_phase: dict[str, pytest.TestReport] = {str(r.when): r for r in reports}
     setup, call, teardown = (by_phase.get(w) for w in _PHASES)
     for report in (setup, call):
         if report is None:

@@ -112,7 +112,9 @@ class _Resolver:
     def move(self, source_dir: Path, label: str, path: str) -> str | None:
         found = self.find(source_dir, path)
         if found is None:
-            if not path.startswith("../"):
+            # Only files inside a run's reports folder travel with it; others (a baseline
+            # in the checkout) keep the path they had.
+            if not path.startswith("../") and not Path(path).is_absolute():
                 self.missing.append(f"{label}: {path}")
             return None
         if not self.copy:
