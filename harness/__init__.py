@@ -1,1 +1,1 @@
-"""The engine the fixtures stand on: config, browsers, app launcher, visual diff, axe, vitals, reports."""
+"""The engine under the fixtures: config, browsers, app launcher, visual, axe, vitals, reports."""
