@@ -1,0 +1,1 @@
+"""The JSON API under ``/api``, shared by the web and the admin origin."""

@@ -1,0 +1,29 @@
+"""The admin overview: counts of everything."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from apps.api.deps import AdminUser, SessionDep
+from apps.api.models import OverviewOut
+
+router = APIRouter(prefix="/api/admin/overview", tags=["admin"])
+
+
+@router.get("")
+def overview(admin: AdminUser, conn: SessionDep) -> OverviewOut:
+    users = conn.execute(
+        "SELECT count(*), coalesce(sum(active), 0), coalesce(sum(role = 'admin'), 0) FROM users"
+    ).fetchone()
+    definitions = conn.execute(
+        "SELECT count(*), count(DISTINCT category) FROM definitions"
+    ).fetchone()
+    audit_events = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    return OverviewOut(
+        users=users[0],
+        active_users=users[1],
+        admins=users[2],
+        definitions=definitions[0],
+        categories=definitions[1],
+        audit_events=audit_events,
+    )

@@ -1,0 +1,274 @@
+"""Serve both origins from one process: static front ends and the API, one database.
+
+``python -m apps [--web-port N] [--admin-port N] [--db PATH] [--host H] [--seed-large]
+[--lockout-minutes M]``. Once both servers listen, the first line on stdout is JSON:
+``{"web": URL, "admin": URL, "accounts": [...]}``; human-readable lines follow.
+SIGTERM and Ctrl-C stop it cleanly (exit 0); a temporary database is removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ipaddress
+import json
+import logging
+import mimetypes
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+from collections.abc import Generator, Sequence
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Match, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from apps.api.config import AppConfig, AppName
+from apps.api.db import Database
+from apps.api.errors import not_found
+from apps.api.main import create_app
+from apps.api.middleware import is_api_path
+from apps.api.seed import ACCOUNTS, prepare_database
+
+logger = logging.getLogger("apps")
+
+# ES modules must be served as JavaScript; some systems map .js to text/plain.
+for _type, _ext in (
+    ("text/javascript", ".js"),
+    ("text/javascript", ".mjs"),
+    ("text/css", ".css"),
+    ("image/svg+xml", ".svg"),
+    ("font/woff2", ".woff2"),
+):
+    mimetypes.add_type(_type, _ext)
+
+
+# --- static front end ---------------------------------------------------------------------
+
+
+class _StaticDir(StaticFiles):
+    async def check_config(self) -> None:
+        # A missing front-end folder (API-only use, tests) answers 404, not 500.
+        return None
+
+
+class _FrontEndRoute(Route):
+    """The client-side routes: any GET outside /api, /assets and /shared."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and is_api_path(scope["path"]):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+def create_origin_app(config: AppConfig, db: Database | None = None) -> FastAPI:
+    """One origin: the API plus the front end in config.front_end_dir (index.html and
+    assets/) and the shared modules in config.shared_dir."""
+    app = create_app(config, db)
+    app.mount(
+        "/assets",
+        _StaticDir(directory=config.front_end_dir / "assets", check_dir=False),
+        name="assets",
+    )
+    app.mount("/shared", _StaticDir(directory=config.shared_dir, check_dir=False), name="shared")
+
+    async def front_end(request: Request) -> Response:
+        index = config.front_end_dir / "index.html"
+        if not index.is_file():
+            raise not_found("This front end is not installed.")
+        known = config.known_routes.fullmatch(request.url.path) is not None
+        return FileResponse(
+            index,
+            status_code=200 if known else 404,
+            media_type="text/html",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    app.router.routes.append(_FrontEndRoute("/{path:path}", front_end, methods=["GET", "HEAD"]))
+    return app
+
+
+# --- runner -------------------------------------------------------------------------------
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to the runner (two servers share them) and
+    tells when it listens."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.listening.set()
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m apps",
+        description="Serve the reference web app and admin app (one process, one database).",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--web-port",
+        type=int,
+        default=8000,
+        help="web app port; 0 = a free port (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--admin-port",
+        type=int,
+        default=8001,
+        help="admin app port; 0 = a free port (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="SQLite file, created and seeded if new"
+        " (default: a fresh temporary file, removed at exit)",
+    )
+    parser.add_argument(
+        "--seed-large",
+        action="store_true",
+        help="add 10,000 users, 200 definitions and 100,000 history rows (for benchmarks)",
+    )
+    parser.add_argument(
+        "--lockout-minutes",
+        type=float,
+        default=5,
+        help="how long five failed sign-ins lock an email (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    for name in ("web_port", "admin_port"):
+        if not 0 <= getattr(args, name) <= 65535:
+            parser.error(f"--{name.replace('_', '-')} must be from 0 to 65535")
+    if args.lockout_minutes <= 0:
+        parser.error("--lockout-minutes must be more than 0")
+    return args
+
+
+def bind_tcp(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (0: a free port), for uvicorn to listen on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto must be IPPROTO_TCP, not 0: asyncio only turns Nagle off (TCP_NODELAY) on
+    # connections accepted from such a socket; without it every keep-alive response
+    # waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(host: str, sock: socket.socket) -> str:
+    port = sock.getsockname()[1]
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(shown).version == 6:
+            shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def _announce(urls: dict[AppName, str], db_path: Path, temporary: bool) -> None:
+    accounts = [
+        {"role": a["role"], "email": a["email"], "password": a["password"]} for a in ACCOUNTS
+    ]
+    print(
+        json.dumps({"web": urls["web"], "admin": urls["admin"], "accounts": accounts}), flush=True
+    )
+    lines = [
+        "Settings reference system is running.",
+        f"  Web app:   {urls['web']}",
+        f"  Admin app: {urls['admin']}",
+        *(f"  {a['role'].capitalize() + ':':<10} {a['email']} / {a['password']}" for a in ACCOUNTS),
+        f"  Database:  {db_path}" + (" (temporary, removed at exit)" if temporary else ""),
+        "Press Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+async def _all_listening(servers: list[_Server]) -> None:
+    for server in servers:
+        await server.listening.wait()
+
+
+async def serve(args: argparse.Namespace, db_path: Path, temporary: bool) -> int:
+    try:
+        sockets = {
+            "web": bind_tcp(args.host, args.web_port),
+            "admin": bind_tcp(args.host, args.admin_port),
+        }
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}: {exc}", file=sys.stderr, flush=True)
+        return 1
+    db = Database(db_path)
+    servers: dict[AppName, _Server] = {}
+    for name in ("web", "admin"):
+        config = AppConfig.for_app(name, db_path, lockout_minutes=args.lockout_minutes)
+        servers[name] = _Server(
+            uvicorn.Config(
+                create_origin_app(config, db),
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                timeout_graceful_shutdown=3,
+            )
+        )
+    tasks = [asyncio.create_task(servers[n].serve(sockets=[sockets[n]])) for n in servers]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: no loop signal handlers
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    try:
+        listening = asyncio.create_task(_all_listening(list(servers.values())))
+        done, _ = await asyncio.wait([*tasks, listening], return_when=asyncio.FIRST_COMPLETED)
+        if listening not in done:
+            print("error: a server stopped while starting", file=sys.stderr, flush=True)
+            return 1
+        _announce({n: _url(args.host, sockets[n]) for n in servers}, db_path, temporary)
+        await stop.wait()
+        return 0
+    finally:
+        for server in servers.values():
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+        db.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Until the event loop takes the signals over, SIGTERM stops as Ctrl-C does: cleanly.
+    signal.signal(signal.SIGTERM, _interrupt)
+    temp_dir = Path(tempfile.mkdtemp(prefix="settings-reference-")) if args.db is None else None
+    db_path: Path = args.db if temp_dir is None else temp_dir / "settings.sqlite3"
+    try:
+        prepare_database(db_path, large=args.seed_large)
+        return asyncio.run(serve(args, db_path, temporary=temp_dir is not None))
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the servers listened
+        return 0
+    finally:
+        if temp_dir is not None:
+            shutil.rmtree(temp_dir, ignore_errors=True)
