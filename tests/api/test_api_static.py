@@ -1,0 +1,118 @@
+"""Static serving: each origin's index.html for its routes, assets and shared modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import MakeClient, error_of
+
+WEB_ROUTES = ["/", "/login", "/settings", "/settings/general.start_page/history", "/profile"]
+ADMIN_ROUTES = ["/", "/login", "/users", "/settings", "/audit"]
+
+
+@pytest.mark.parametrize("path", [*WEB_ROUTES, "/login?next=/settings"])
+def test_web_routes_answer_index_html(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "web front end" in response.text
+
+
+@pytest.mark.parametrize("path", ADMIN_ROUTES)
+def test_admin_routes_answer_index_html(admin_origin: TestClient, path: str) -> None:
+    response = admin_origin.get(path)
+    assert response.status_code == 200
+    assert "admin front end" in response.text
+
+
+@pytest.mark.parametrize(
+    ("app", "path"),
+    [
+        ("web", "/nope"),
+        ("web", "/users"),
+        ("web", "/audit"),
+        ("web", "/settings/"),
+        ("web", "/settings/x/history/more"),
+        ("admin", "/profile"),
+        ("admin", "/nope/deeper"),
+    ],
+)
+def test_other_paths_answer_index_html_with_404(
+    make_client: MakeClient, app: str, path: str
+) -> None:
+    response = make_client(app).get(path)
+    assert response.status_code == 404
+    assert f"{app} front end" in response.text
+
+
+def test_head_works_for_pages(client: TestClient) -> None:
+    response = client.head("/settings")
+    assert response.status_code == 200
+
+
+def test_pages_refuse_other_methods(client: TestClient) -> None:
+    assert client.post("/settings", json={}).status_code == 405
+
+
+def test_assets_are_the_apps_own(client: TestClient, admin_origin: TestClient) -> None:
+    web = client.get("/assets/app.js")
+    assert web.status_code == 200
+    assert web.headers["content-type"].startswith("text/javascript")
+    assert "'web'" in web.text
+    assert "'admin'" in admin_origin.get("/assets/app.js").text
+    assert client.get("/assets/app.css").headers["content-type"].startswith("text/css")
+
+
+def test_shared_modules_are_on_both_origins(client: TestClient, admin_origin: TestClient) -> None:
+    for origin in (client, admin_origin):
+        response = origin.get("/shared/dom.js")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/javascript")
+
+
+def test_assets_are_revalidated_with_etags(client: TestClient) -> None:
+    first = client.get("/assets/app.js")
+    again = client.get("/assets/app.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/missing.js",
+        "/shared/missing.js",
+        "/assets/../index.html",
+        "/assets/%2e%2e/%2e%2e/secret.txt",
+        "/shared/..%2fsecret.txt",
+    ],
+)
+def test_missing_or_outside_files_are_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "outside the static roots" not in response.text
+
+
+def test_api_paths_never_fall_back_to_index_html(client: TestClient) -> None:
+    response = client.get("/api/settingz")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_a_missing_front_end_is_a_clean_404(make_client: MakeClient, tmp_path: Path) -> None:
+    client = make_client("web", front_end_dir=tmp_path / "absent")
+    assert client.get("/").status_code == 404
+    assert client.get("/assets/app.js").status_code == 404
+    assert client.get("/api/health").json()["app"] == "web"
+
+
+def test_health_names_the_origin(client: TestClient, admin_origin: TestClient) -> None:
+    assert client.get("/api/health").json() == {
+        "status": "ok",
+        "service": "settings-reference",
+        "app": "web",
+        "version": "1",
+    }
+    assert admin_origin.get("/api/health").json()["app"] == "admin"
