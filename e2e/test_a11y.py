@@ -180,8 +180,9 @@ def test_error_and_empty_states_meet_wcag(
 ) -> None:
     path, endpoint = LISTS[app]
     mocks = mock_api(signed_in_page)
-    mocks.fail(endpoint, 500, times=1)
+    # The most recent rule wins: the first answer fails, the retry gets the empty list.
     mocks.fulfil(endpoint, EMPTY[app])
+    mocks.fail(endpoint, 500, times=1)
     show(signed_in_page, theme)
     signed_in_page.goto(path)
     shell = Shell(signed_in_page)
