@@ -58,7 +58,7 @@ def front_ends(tmp_path: Path) -> Path:
         (root / app / "assets" / "app.js").write_text(f"export const app = '{app}';\n")
         (root / app / "assets" / "app.css").write_text("body { margin: 0; }\n")
     (root / "shared").mkdir()
-    (root / "shared" / "dom.js").write_text("export function h() {}\n")
+    (root / "shared" / "core.js").write_text("export function h() {}\n")
     (root / "secret.txt").write_text("outside the static roots\n")
     return root
 

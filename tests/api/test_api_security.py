@@ -39,7 +39,7 @@ def test_csp_is_the_contracts() -> None:
         "/nope",
         "/assets/app.js",
         "/assets/missing.js",
-        "/shared/dom.js",
+        "/shared/core.js",
     ],
 )
 def test_every_response_has_the_security_headers(client: TestClient, path: str) -> None:

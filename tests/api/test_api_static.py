@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def test_assets_are_the_apps_own(client: TestClient, admin_origin: TestClient) -
 
 def test_shared_modules_are_on_both_origins(client: TestClient, admin_origin: TestClient) -> None:
     for origin in (client, admin_origin):
-        response = origin.get("/shared/dom.js")
+        response = origin.get("/shared/core.js")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/javascript")
 
@@ -116,3 +117,45 @@ def test_health_names_the_origin(client: TestClient, admin_origin: TestClient) -
         "version": "1",
     }
     assert admin_origin.get("/api/health").json()["app"] == "admin"
+
+
+def test_pages_but_sign_in_preload_the_session(client: TestClient) -> None:
+    for path in ("/", "/settings", "/nope"):
+        assert client.get(path).headers["link"] == (
+            "</api/auth/me>; rel=preload; as=fetch; crossorigin"
+        ), path
+    assert "link" not in client.get("/login").headers
+
+
+def test_large_responses_are_compressed(client: TestClient, front_ends: Path) -> None:
+    (front_ends / "shared" / "big.js").write_text("export const x = 1;\n" * 200)
+    response = client.get("/shared/big.js", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == "export const x = 1;\n" * 200
+    small = client.get("/api/health", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+
+
+APPS = Path(__file__).resolve().parents[2] / "apps"
+
+
+@pytest.mark.parametrize("app", ["web", "admin"])
+def test_index_html_preloads_every_module_of_its_app(app: str) -> None:
+    # A module left out of the list is found only when its importer runs: one more round
+    # trip before the first paint on a slow connection.
+    index = (APPS / app / "index.html").read_text(encoding="utf-8")
+    modules = sorted(
+        [
+            f"/assets/{p.relative_to(APPS / app / 'assets').as_posix()}"
+            for p in (APPS / app / "assets").rglob("*.js")
+        ]
+        + [f"/shared/{p.name}" for p in (APPS / "shared").glob("*.js")]
+    )
+    preloaded = sorted(re.findall(r'<link rel="modulepreload" href="([^"]+)">', index))
+    assert preloaded == modules
+
+
+def test_api_answers_say_their_own_time(client: TestClient) -> None:
+    timing = client.get("/api/health").headers["server-timing"]
+    assert re.fullmatch(r"app;dur=\d+\.\d", timing), timing
+    assert "server-timing" not in client.get("/assets/app.js").headers

@@ -1,7 +1,6 @@
 // Building blocks the web pages share.
 
-import { h, clear } from '/shared/dom.js';
-import { loading } from '/shared/ui.js';
+import { h, clear, loading } from '/shared/core.js';
 
 /**
  * The page's heading block: the one <h1>, a lead line and optional actions.

@@ -1,10 +1,27 @@
 // "/audit": the audit log, filtered by actor, action and date range; filters live in the URL.
 
-import { api } from '/shared/api.js';
-import { h } from '/shared/dom.js';
-import { emptyState, field, rangeText, setFieldError, clearFieldError, timeEl } from '/shared/ui.js';
-import { dataTable, listLoader, pageHeader, pager, valueText } from '../common.js';
-import { apiPath, debounce, positiveInt, readQuery, writeQuery } from '../query.js';
+import {
+  api,
+  h,
+  emptyState,
+  field,
+  rangeText,
+  setFieldError,
+  clearFieldError,
+  timeEl,
+} from '/shared/core.js';
+import {
+  dataTable,
+  listLoader,
+  pageHeader,
+  pager,
+  valueText,
+  apiPath,
+  debounce,
+  positiveInt,
+  readQuery,
+  writeQuery,
+} from '../common.js';
 
 const PAGE_SIZE = 20;
 const DEFAULTS = { actor: '', action: '', since: '', until: '', page: '1' };

@@ -1,9 +1,10 @@
 // "/settings": setting definitions: search, filter by category, create, edit, delete.
 
-import { api, ApiError } from '/shared/api.js';
-import { h } from '/shared/dom.js';
-import { icon } from '/shared/icons.js';
 import {
+  api,
+  ApiError,
+  h,
+  icon,
   badge,
   confirm,
   emptyState,
@@ -12,9 +13,20 @@ import {
   rangeText,
   setFieldError,
   toast,
-} from '/shared/ui.js';
-import { TYPE_LABELS, dataTable, listLoader, pageHeader, pager, valueText } from '../common.js';
-import { apiPath, debounce, positiveInt, readQuery, writeQuery } from '../query.js';
+} from '/shared/core.js';
+import {
+  TYPE_LABELS,
+  dataTable,
+  listLoader,
+  pageHeader,
+  pager,
+  valueText,
+  apiPath,
+  debounce,
+  positiveInt,
+  readQuery,
+  writeQuery,
+} from '../common.js';
 
 const PAGE_SIZE = 20;
 const DEFAULTS = { q: '', category: '', page: '1' };

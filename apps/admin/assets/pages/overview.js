@@ -1,9 +1,7 @@
 // "/": counts of users, definitions and audit events, and shortcuts to common tasks.
 
-import { api } from '/shared/api.js';
-import { h } from '/shared/dom.js';
-import { icon } from '/shared/icons.js';
-import { pageHeader, listLoader } from '../common.js';
+import { api, h, icon } from '/shared/core.js';
+import { pageHeader } from '../common.js';
 
 /**
  * @typedef {{users: number, active_users: number, admins: number, definitions: number,
@@ -28,6 +26,23 @@ const SHORTCUTS = [
   { href: '/settings', icon: 'settings', title: 'Manage setting definitions', text: 'Add settings, set defaults and limits.' },
   { href: '/audit?action=user.login', icon: 'history', title: 'Review sign-ins', text: 'See who signed in and when.' },
 ];
+
+/** The totals as cards; without data (still loading) each value is a placeholder. */
+function statsList(/** @type {Overview | null} */ data) {
+  return h(
+    'ul',
+    { class: 'stats', 'aria-label': 'Totals', 'aria-busy': data ? null : 'true' },
+    STATS.map((stat) =>
+      h(
+        'li',
+        { class: 'card stat', 'data-testid': `stat-${stat.label.toLowerCase().replaceAll(' ', '-')}` },
+        h('h2', { class: 'stat-label' }, stat.label),
+        h('p', { class: 'stat-value' }, data ? String(data[stat.key]) : '—'),
+        h('p', { class: 'stat-note' }, data ? stat.note(data) : '\u00a0'),
+      ),
+    ),
+  );
+}
 
 /** @param {any} ctx */
 export async function renderOverview(ctx) {
@@ -59,27 +74,18 @@ export async function renderOverview(ctx) {
     ),
   );
 
-  const load = listLoader({
-    container: body,
-    ctx,
-    fetch: () => /** @type {Promise<Overview>} */ (api('GET', '/api/admin/overview')),
-    render: (data) => {
-      body.append(
-        h(
-          'ul',
-          { class: 'stats', 'aria-label': 'Totals' },
-          STATS.map((stat) =>
-            h(
-              'li',
-              { class: 'card stat', 'data-testid': `stat-${stat.label.toLowerCase().replaceAll(' ', '-')}` },
-              h('h2', { class: 'stat-label' }, stat.label),
-              h('p', { class: 'stat-value' }, String(data[stat.key])),
-              h('p', { class: 'stat-note' }, stat.note(data)),
-            ),
-          ),
-        ),
-      );
-    },
-  });
+  async function load() {
+    // The cards stand in their places while the counts load, so nothing below them moves
+    // when the numbers arrive.
+    body.replaceChildren(statsList(null), h('p', { class: 'visually-hidden', role: 'status' }, 'Loading…'));
+    let data;
+    try {
+      data = /** @type {Overview} */ (await api('GET', '/api/admin/overview'));
+    } catch (error) {
+      if (ctx.isCurrent()) ctx.app.fail(error, body, load);
+      return;
+    }
+    if (ctx.isCurrent()) body.replaceChildren(statsList(data));
+  }
   await load();
 }

@@ -1,9 +1,9 @@
 // "/users": search, sort and page through users; create, change role, (de)activate.
 
-import { api } from '/shared/api.js';
-import { h } from '/shared/dom.js';
-import { icon } from '/shared/icons.js';
 import {
+  api,
+  h,
+  icon,
   badge,
   confirm,
   emptyState,
@@ -12,9 +12,18 @@ import {
   rangeText,
   setFieldError,
   toast,
-} from '/shared/ui.js';
-import { dataTable, listLoader, pageHeader, pager } from '../common.js';
-import { apiPath, debounce, positiveInt, readQuery, writeQuery } from '../query.js';
+} from '/shared/core.js';
+import {
+  dataTable,
+  listLoader,
+  pageHeader,
+  pager,
+  apiPath,
+  debounce,
+  positiveInt,
+  readQuery,
+  writeQuery,
+} from '../common.js';
 
 const PAGE_SIZE = 20;
 const DEFAULTS = { q: '', sort: 'email', page: '1' };

@@ -1,9 +1,19 @@
 // "/settings/:key/history": the caller's changes to one setting, newest first.
 
-import { api, ApiError, withQuery } from '/shared/api.js';
-import { h, uid } from '/shared/dom.js';
-import { icon } from '/shared/icons.js';
-import { badge, emptyState, loading, pagination, rangeText, timeEl } from '/shared/ui.js';
+import {
+  api,
+  ApiError,
+  withQuery,
+  h,
+  uid,
+  icon,
+  badge,
+  emptyState,
+  loading,
+  pagination,
+  rangeText,
+  timeEl,
+} from '/shared/core.js';
 import { loader, pageHeader, valueText } from '../common.js';
 
 const PAGE_SIZE = 20;

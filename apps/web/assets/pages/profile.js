@@ -1,8 +1,16 @@
 // "/profile": display name, theme, language; change password.
 
-import { api, ApiError } from '/shared/api.js';
-import { h } from '/shared/dom.js';
-import { applyFieldErrors, clearFieldErrors, field, formAlert, setFieldError, toast } from '/shared/ui.js';
+import {
+  api,
+  ApiError,
+  h,
+  applyFieldErrors,
+  clearFieldErrors,
+  field,
+  formAlert,
+  setFieldError,
+  toast,
+} from '/shared/core.js';
 import { pageHeader } from '../common.js';
 
 const THEMES = [

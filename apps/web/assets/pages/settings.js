@@ -1,9 +1,12 @@
 // "/settings": search, filter, sort and page through settings; edit them in place.
 
-import { api, ApiError, withQuery } from '/shared/api.js';
-import { h, slug } from '/shared/dom.js';
-import { icon } from '/shared/icons.js';
 import {
+  api,
+  ApiError,
+  withQuery,
+  h,
+  slug,
+  icon,
   badge,
   clearFieldErrors,
   emptyState,
@@ -12,7 +15,7 @@ import {
   rangeText,
   setFieldError,
   toast,
-} from '/shared/ui.js';
+} from '/shared/core.js';
 import { loader, pageHeader } from '../common.js';
 
 const PAGE_SIZE = 20;

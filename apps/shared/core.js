@@ -1,9 +1,348 @@
+// The foundation both apps stand on: the DOM builder, icons, the theme, the API client
+// and the widgets (toasts, dialogs, states, pagination, form fields, dates). One module,
+// not five: on a slow phone every module file is one more request queued behind the
+// browser's six connections per origin before the first paint.
+
+// ---------------------------------------------------------------- dom
+// DOM builder shared by both apps. Text always goes in as text nodes (never innerHTML),
+// so user-supplied labels, names and values can never inject markup.
+
+const BOOLEAN_PROPS = new Set(['checked', 'disabled', 'selected', 'readOnly', 'required', 'hidden', 'multiple']);
+const VALUE_PROPS = new Set(['value', 'indeterminate']);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * Append children to a node: strings and numbers become text nodes, arrays are
+ * flattened, null / undefined / false are skipped.
+ * @param {Node} parent
+ * @param {...any} children
+ */
+export function append(parent, ...children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false || child === true) continue;
+    if (Array.isArray(child)) {
+      append(parent, ...child);
+    } else if (child instanceof Node) {
+      parent.appendChild(child);
+    } else {
+      parent.appendChild(document.createTextNode(String(child)));
+    }
+  }
+  return parent;
+}
+
+function setAttrs(el, attrs) {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'class' || name === 'className') {
+      const classes = Array.isArray(value) ? value.filter(Boolean).join(' ') : String(value);
+      if (classes) el.setAttribute('class', classes);
+    } else if (name === 'style' && typeof value === 'object') {
+      // CSSOM writes are allowed by the CSP (style-src 'self'); style="" attributes are not.
+      for (const [prop, v] of Object.entries(value)) {
+        if (prop.startsWith('--')) el.style.setProperty(prop, String(v));
+        else el.style[prop] = v;
+      }
+    } else if (name === 'dataset' && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) el.dataset[key] = String(v);
+    } else if (name.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(name.slice(2).toLowerCase(), value);
+    } else if (name === 'ref' && typeof value === 'function') {
+      value(el);
+    } else if (BOOLEAN_PROPS.has(name) && !(el instanceof SVGElement)) {
+      el[name] = Boolean(value);
+    } else if (VALUE_PROPS.has(name) && !(el instanceof SVGElement)) {
+      el[name] = value;
+    } else if (value === true) {
+      el.setAttribute(name, '');
+    } else {
+      el.setAttribute(name, String(value));
+    }
+  }
+}
+
+/**
+ * Build an element.
+ *   h('button', {class: 'btn', type: 'button', onClick: fn, 'aria-label': 'Close'}, 'Close')
+ * attrs: `class` (string or array), `style` (object, applied through CSSOM), `dataset`,
+ * `on<Event>` listeners, `ref(el)`, DOM properties (value, checked, disabled, ...), any
+ * other attribute (false / null / undefined skip it, true sets it empty).
+ * @param {string} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...any} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) setAttrs(el, attrs);
+  append(el, ...children);
+  return el;
+}
+
+/** Same as h() for SVG elements (icons). */
+export function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  if (attrs) {
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      el.setAttribute(name === 'className' ? 'class' : name, String(value));
+    }
+  }
+  for (const child of children) if (child) el.appendChild(child);
+  return el;
+}
+
+/** Remove every child of el; returns el. */
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+let idCounter = 0;
+/**
+ * A unique id for wiring labels and descriptions. The counter is per page load, so ids
+ * are stable for a given render order and never shown to the user.
+ * @param {string} [prefix]
+ */
+export function uid(prefix = 'id') {
+  idCounter += 1;
+  return `${prefix}-${idCounter}`;
+}
+
+/** Turn arbitrary text (a setting key, an email) into a safe id fragment. */
+export function slug(text) {
+  return String(text).toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
+}
+
+// ---------------------------------------------------------------- icons
+// Inline SVG icons (24x24 grid, stroke = currentColor). Decorative: aria-hidden.
+
+const PATHS = {
+  sun: ['M12 4V2', 'M12 22v-2', 'M4.93 4.93 3.52 3.52', 'M20.48 20.48l-1.41-1.41', 'M4 12H2', 'M22 12h-2', 'M4.93 19.07l-1.41 1.41', 'M20.48 3.52l-1.41 1.41'],
+  moon: ['M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z'],
+  menu: ['M4 6h16', 'M4 12h16', 'M4 18h16'],
+  close: ['M6 6l12 12', 'M18 6 6 18'],
+  chevronDown: ['M6 9l6 6 6-6'],
+  chevronLeft: ['M15 18l-6-6 6-6'],
+  chevronRight: ['M9 18l6-6-6-6'],
+  arrowLeft: ['M19 12H5', 'M12 19l-7-7 7-7'],
+  search: ['M21 21l-4.35-4.35', 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14z'],
+  alert: ['M12 9v4', 'M12 17h.01', 'M10.29 3.86 1.82 18a2 2 0 0 0 1.71 3h16.94a2 2 0 0 0 1.71-3L13.71 3.86a2 2 0 0 0-3.42 0z'],
+  check: ['M20 6 9 17l-5-5'],
+  history: ['M3 12a9 9 0 1 0 3-6.7L3 8', 'M3 3v5h5', 'M12 7v5l3 2'],
+  reset: ['M3 12a9 9 0 1 0 3-6.7L3 8', 'M3 3v5h5'],
+  user: ['M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2', 'M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z'],
+  logout: ['M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4', 'M16 17l5-5-5-5', 'M21 12H9'],
+  settings: ['M4 21v-7', 'M4 10V3', 'M12 21v-9', 'M12 8V3', 'M20 21v-5', 'M20 12V3', 'M1 14h6', 'M9 8h6', 'M17 16h6'],
+  plus: ['M12 5v14', 'M5 12h14'],
+  edit: ['M12 20h9', 'M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z'],
+  trash: ['M3 6h18', 'M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2', 'M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6'],
+  logo: ['M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z', 'M19.4 15a1.65 1.65 0 0 0 .33 1.82l.06.06a2 2 0 1 1-2.83 2.83l-.06-.06a1.65 1.65 0 0 0-1.82-.33 1.65 1.65 0 0 0-1 1.51V21a2 2 0 1 1-4 0v-.09A1.65 1.65 0 0 0 9 19.4a1.65 1.65 0 0 0-1.82.33l-.06.06a2 2 0 1 1-2.83-2.83l.06-.06a1.65 1.65 0 0 0 .33-1.82 1.65 1.65 0 0 0-1.51-1H3a2 2 0 1 1 0-4h.09A1.65 1.65 0 0 0 4.6 9a1.65 1.65 0 0 0-.33-1.82l-.06-.06a2 2 0 1 1 2.83-2.83l.06.06a1.65 1.65 0 0 0 1.82.33H9a1.65 1.65 0 0 0 1-1.51V3a2 2 0 1 1 4 0v.09a1.65 1.65 0 0 0 1 1.51 1.65 1.65 0 0 0 1.82-.33l.06-.06a2 2 0 1 1 2.83 2.83l-.06.06a1.65 1.65 0 0 0-.33 1.82V9a1.65 1.65 0 0 0 1.51 1H21a2 2 0 1 1 0 4h-.09a1.65 1.65 0 0 0-1.51 1z'],
+};
+const CIRCLES = { sun: [[12, 12, 4]] };
+
+/**
+ * A decorative icon.
+ * @param {keyof typeof PATHS} name
+ * @param {{size?: number, className?: string}} [opts]
+ */
+export function icon(name, { size = 20, className = 'icon' } = {}) {
+  const el = svg('svg', {
+    class: className,
+    width: size,
+    height: size,
+    viewBox: '0 0 24 24',
+    fill: 'none',
+    stroke: 'currentColor',
+    'stroke-width': 2,
+    'stroke-linecap': 'round',
+    'stroke-linejoin': 'round',
+    'aria-hidden': 'true',
+    focusable: 'false',
+  });
+  for (const [cx, cy, r] of CIRCLES[name] || []) el.appendChild(svg('circle', { cx, cy, r }));
+  for (const d of PATHS[name] || []) el.appendChild(svg('path', { d }));
+  return el;
+}
+
+// ---------------------------------------------------------------- theme
+// Theme: the user's preference (system / light / dark) resolved to html[data-theme].
+
+const query = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+let preference = 'system';
+
+function resolve(pref) {
+  if (pref === 'light' || pref === 'dark') return pref;
+  return query && query.matches ? 'dark' : 'light';
+}
+
+function update() {
+  const theme = resolve(preference);
+  document.documentElement.dataset.theme = theme;
+  window.dispatchEvent(new CustomEvent('themechange', { detail: { theme, preference } }));
+}
+
+if (query) {
+  query.addEventListener('change', () => {
+    if (preference === 'system') update();
+  });
+}
+
+/**
+ * Apply a preference: "system" follows prefers-color-scheme (and its changes).
+ * Dispatches a `themechange` event on window with {theme, preference}.
+ * @param {'system'|'light'|'dark'|string|null|undefined} pref
+ */
+export function applyTheme(pref) {
+  preference = pref === 'light' || pref === 'dark' ? pref : 'system';
+  update();
+}
+
+/** The theme in effect: "light" or "dark". */
+export function currentTheme() {
+  return document.documentElement.dataset.theme === 'dark' ? 'dark' : resolve(preference);
+}
+
+/** The stored preference: "system", "light" or "dark". */
+export function themePreference() {
+  return preference;
+}
+
+// ---------------------------------------------------------------- api
+// JSON client for the API under /api on the serving origin.
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+let csrfToken = null;
+
+/** An error answered by the API ({"error": {code, message, fields}}) or a network failure. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status (0 for a network failure)
+   * @param {string} code
+   * @param {string} message
+   * @param {Record<string, string>} [fields]
+   */
+  constructor(status, code, message, fields = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields || {};
+  }
+}
+
+export function getCsrfToken() {
+  return csrfToken;
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+/**
+ * Build "/api/path?a=1&b=2", leaving out empty values.
+ * @param {string} path
+ * @param {Record<string, any>} [params]
+ */
+export function withQuery(path, params = {}) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/**
+ * Call the API. `path` is "/api/..." (or "/..." which gets the /api prefix).
+ * Resolves with the parsed JSON body (null for 204); rejects with ApiError.
+ * @param {'GET'|'POST'|'PUT'|'PATCH'|'DELETE'} method
+ * @param {string} path
+ * @param {any} [body]
+ */
+export async function api(method, path, body) {
+  const url = path.startsWith('/api/') || path === '/api' ? path : `/api${path}`;
+  const verb = method.toUpperCase();
+  const headers = { Accept: 'application/json' };
+  const init = { method: verb, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (MUTATING.has(verb)) {
+    // The API refuses mutating requests that are not JSON (415), even without a body.
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body === undefined ? {} : body);
+    if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  } else if (body !== undefined) {
+    throw new TypeError(`${verb} requests take no body`);
+  }
+
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch {
+    throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
+  }
+
+  let data = null;
+  if (response.status !== 204) {
+    const type = response.headers.get('Content-Type') || '';
+    if (type.includes('application/json')) {
+      try {
+        data = await response.json();
+      } catch {
+        data = null;
+      }
+    }
+  }
+
+  if (!response.ok) {
+    const err = data && data.error ? data.error : null;
+    throw new ApiError(
+      response.status,
+      err && err.code ? err.code : 'http_error',
+      err && err.message ? err.message : `The server answered ${response.status}.`,
+      err && err.fields ? err.fields : {},
+    );
+  }
+  if (data && typeof data === 'object' && typeof data.csrf_token === 'string') {
+    csrfToken = data.csrf_token;
+  }
+  return data;
+}
+
+/** The signed-in user, or null when signed out (401). Other failures reject. */
+export async function getMe() {
+  try {
+    const data = await api('GET', '/api/auth/me');
+    return data ? data.user : null;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      csrfToken = null;
+      return null;
+    }
+    throw error;
+  }
+}
+
+/** Sign in; resolves with the user, rejects with ApiError (401, 403, 429, 422...). */
+export async function login(email, password) {
+  const data = await api('POST', '/api/auth/login', { email, password });
+  return data.user;
+}
+
+/** Sign out. A session that has already ended counts as signed out. */
+export async function logout() {
+  try {
+    await api('POST', '/api/auth/logout');
+  } catch (error) {
+    if (!(error instanceof ApiError && (error.status === 401 || error.status === 403))) throw error;
+  } finally {
+    csrfToken = null;
+  }
+}
+
+// ---------------------------------------------------------------- ui
 // Widgets both apps use: toasts, dialogs, loading / error / empty states, pagination,
 // form fields with inline errors, dates.
-
-import { ApiError } from './api.js';
-import { h, clear, uid } from './dom.js';
-import { icon } from './icons.js';
 
 const TOAST_MS = 5000;
 
