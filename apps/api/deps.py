@@ -48,7 +48,7 @@ class Session:
     user: UserOut
 
 
-def get_session(request: Request, conn: SessionDep, config: ConfigDep) -> Session | None:
+async def get_session(request: Request, conn: SessionDep, config: ConfigDep) -> Session | None:
     """The live session of this origin's cookie, or None (no cookie, expired, signed out,
     or the user deactivated)."""
     token = request.cookies.get(config.cookie_name)

@@ -7,6 +7,7 @@ no per-request task.
 from __future__ import annotations
 
 import logging
+import time
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
@@ -52,6 +53,7 @@ class GuardMiddleware:
             return
         api = is_api_path(scope["path"])
         started = False
+        began = time.perf_counter()
 
         async def send_guarded(message: Message) -> None:
             nonlocal started
@@ -62,6 +64,9 @@ class GuardMiddleware:
                     headers[name] = value
                 if api:
                     headers["Cache-Control"] = "no-store"
+                    # The API's own time, for the browser's Resource Timing (serverTiming).
+                    elapsed = (time.perf_counter() - began) * 1000
+                    headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
             await send(message)
 
         try:

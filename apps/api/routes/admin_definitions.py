@@ -42,14 +42,16 @@ def _checked(body: DefinitionUpdateIn) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 @router.get("")
-def list_definitions(
+async def list_definitions(
     admin: AdminUser, conn: SessionDep, where: DefinitionFilterDep, page: Pagination
 ) -> Page[DefinitionOut]:
     return fetch_page(conn, queries.definitions_page(where, page), definition_out, page)
 
 
 @router.post("", status_code=201)
-def create_definition(body: DefinitionIn, admin: AdminUser, conn: SessionDep) -> DefinitionOut:
+async def create_definition(
+    body: DefinitionIn, admin: AdminUser, conn: SessionDep
+) -> DefinitionOut:
     constraints, fields = _checked(body)
     if not KEY_PATTERN.fullmatch(body.key):
         fields = {
@@ -91,7 +93,7 @@ def create_definition(body: DefinitionIn, admin: AdminUser, conn: SessionDep) ->
 
 
 @router.put("/{key}")
-def update_definition(
+async def update_definition(
     key: str, body: DefinitionUpdateIn, admin: AdminUser, conn: SessionDep
 ) -> DefinitionOut:
     get_definition(conn, key)  # 404 before 422: the key is the first thing that can be wrong
@@ -159,7 +161,7 @@ def _reset_values_that_no_longer_fit(
 
 
 @router.delete("/{key}", status_code=204)
-def delete_definition(key: str, admin: AdminUser, conn: SessionDep) -> Response:
+async def delete_definition(key: str, admin: AdminUser, conn: SessionDep) -> Response:
     with transaction(conn):
         row = get_definition(conn, key)
         # Values and history of it go too (ON DELETE CASCADE).

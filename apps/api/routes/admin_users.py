@@ -23,7 +23,7 @@ TAKEN = "This email address is already in use."
 
 
 @router.get("")
-def list_users(
+async def list_users(
     admin: AdminUser, conn: SessionDep, where: UserFilterDep, page: Pagination
 ) -> Page[UserOut]:
     return fetch_page(conn, queries.users_page(where, page), user_out, page)
@@ -59,7 +59,9 @@ def create_user(body: UserCreateIn, admin: AdminUser, conn: SessionDep) -> UserO
 
 
 @router.patch("/{user_id:int}")
-def update_user(user_id: int, body: UserUpdateIn, admin: AdminUser, conn: SessionDep) -> UserOut:
+async def update_user(
+    user_id: int, body: UserUpdateIn, admin: AdminUser, conn: SessionDep
+) -> UserOut:
     changes: dict[str, object] = {}
     if body.display_name is not None:
         if problem := display_name_problem(body.display_name):
@@ -101,7 +103,7 @@ def update_user(user_id: int, body: UserUpdateIn, admin: AdminUser, conn: Sessio
 
 
 @router.delete("/{user_id:int}", status_code=204)
-def delete_user(user_id: int, admin: AdminUser, conn: SessionDep) -> Response:
+async def delete_user(user_id: int, admin: AdminUser, conn: SessionDep) -> Response:
     if user_id == admin.id:
         raise ApiError(409, "conflict", "You cannot delete yourself.")
     with transaction(conn):

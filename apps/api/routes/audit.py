@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/admin/audit", tags=["admin"])
 
 
 @router.get("")
-def list_audit(
+async def list_audit(
     admin: AdminUser, conn: SessionDep, where: AuditFilterDep, page: Pagination
 ) -> Page[AuditOut]:
     return fetch_page(conn, queries.audit_page(where, page), audit_out, page)

@@ -147,7 +147,7 @@ def login(
 
 
 @router.post("/logout", status_code=204)
-def logout(
+async def logout(
     request: Request, session: CurrentSession, conn: SessionDep, config: ConfigDep
 ) -> Response:
     with transaction(conn):

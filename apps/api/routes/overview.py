@@ -11,7 +11,7 @@ router = APIRouter(prefix="/api/admin/overview", tags=["admin"])
 
 
 @router.get("")
-def overview(admin: AdminUser, conn: SessionDep) -> OverviewOut:
+async def overview(admin: AdminUser, conn: SessionDep) -> OverviewOut:
     users = conn.execute(
         "SELECT count(*), coalesce(sum(active), 0), coalesce(sum(role = 'admin'), 0) FROM users"
     ).fetchone()

@@ -25,7 +25,7 @@ def display_name_problem(name: str) -> str | None:
 
 
 @router.patch("")
-def update_profile(body: ProfileIn, user: CurrentUser, conn: SessionDep) -> UserOut:
+async def update_profile(body: ProfileIn, user: CurrentUser, conn: SessionDep) -> UserOut:
     changes: dict[str, str] = {}
     if body.display_name is not None:
         problem = display_name_problem(body.display_name)

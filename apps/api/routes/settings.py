@@ -23,14 +23,14 @@ router = APIRouter(prefix="/api/settings", tags=["settings"])
 
 
 @router.get("")
-def list_settings(
+async def list_settings(
     user: CurrentUser, conn: SessionDep, where: DefinitionFilterDep, page: Pagination
 ) -> Page[SettingOut]:
     return fetch_page(conn, queries.settings_page(user.id, where, page), setting_out, page)
 
 
 @router.get("/categories")
-def list_categories(user: CurrentUser, conn: SessionDep) -> list[CategoryOut]:
+async def list_categories(user: CurrentUser, conn: SessionDep) -> list[CategoryOut]:
     counts = dict(
         conn.execute("SELECT category, count(*) FROM definitions GROUP BY category").fetchall()
     )
@@ -38,12 +38,12 @@ def list_categories(user: CurrentUser, conn: SessionDep) -> list[CategoryOut]:
 
 
 @router.get("/{key}")
-def read_setting(key: str, user: CurrentUser, conn: SessionDep) -> SettingOut:
+async def read_setting(key: str, user: CurrentUser, conn: SessionDep) -> SettingOut:
     return setting_out(get_setting(conn, user.id, key))
 
 
 @router.put("/{key}")
-def write_setting(key: str, body: ValueIn, user: CurrentUser, conn: SessionDep) -> SettingOut:
+async def write_setting(key: str, body: ValueIn, user: CurrentUser, conn: SessionDep) -> SettingOut:
     with transaction(conn):
         row = get_setting(conn, user.id, key)
         current = setting_out(row)
@@ -63,7 +63,7 @@ def write_setting(key: str, body: ValueIn, user: CurrentUser, conn: SessionDep) 
 
 
 @router.post("/{key}/reset")
-def reset_setting(key: str, user: CurrentUser, conn: SessionDep) -> SettingOut:
+async def reset_setting(key: str, user: CurrentUser, conn: SessionDep) -> SettingOut:
     with transaction(conn):
         row = get_setting(conn, user.id, key)
         current = setting_out(row)
@@ -80,7 +80,7 @@ def reset_setting(key: str, user: CurrentUser, conn: SessionDep) -> SettingOut:
 
 
 @router.get("/{key}/history")
-def setting_history(
+async def setting_history(
     key: str, user: CurrentUser, conn: SessionDep, page: Pagination
 ) -> Page[HistoryOut]:
     definition = get_definition(conn, key)
