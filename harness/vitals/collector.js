@@ -266,6 +266,12 @@
 
   // API calls, for the latency check: resource timing of every URL with /api/ in it. Any
   // finished resource restarts the quiet window: its content may paint a new LCP candidate.
+  // The duration runs from the request leaving the browser to the answer's first byte:
+  // the API's own time and the network's. Not from startTime (that adds the browser's
+  // queue behind its six connections) nor to responseEnd (the renderer stamps that when
+  // its busy main thread gets to it: a preload's 233-byte answer "ended" 500 ms after it
+  // began while the page compiled its modules). Cross-origin without Timing-Allow-Origin
+  // the detailed marks are 0: then the whole wait, startTime to responseEnd.
   observe('resource', (entries) => {
     touch();
     for (const entry of entries) {
@@ -277,7 +283,10 @@
         requestStart: entry.requestStart,
         responseStart: entry.responseStart,
         responseEnd: entry.responseEnd,
-        duration: entry.responseEnd - entry.startTime,
+        duration:
+          entry.responseStart > 0 && entry.requestStart > 0
+            ? entry.responseStart - entry.requestStart
+            : entry.responseEnd - entry.startTime,
         status: entry.responseStatus || 0,
       });
     }

@@ -115,3 +115,42 @@ def test_over_budget_pages_fail_with_their_culprits_and_vitals_json_merges_worke
     quick = {m["metric"]: m for m in measured["test_quick_button[chromium-desktop]"]["metrics"]}
     assert quick["INP"]["status"] == "pass"
     assert " on #next" in quick["INP"]["culprits"][0]
+
+
+API_TESTS = """
+BASE = {base!r}
+
+
+def test_api_page(measure_vitals):
+    measure_vitals(BASE + "/pages/api.html", page_name="web:/api", profile="desktop")
+"""
+
+
+@pytest.mark.parametrize(("budget", "fails"), [(0.01, True), (60_000, False)])
+def test_api_latency_is_judged_over_the_whole_run(
+    suite: pytest.Pytester, vitals_server: str, budget: float, fails: bool
+) -> None:
+    config = suite.path / "playwright.config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "[performance]\n", f"[performance]\napi_p95_ms = {budget}\n"
+        ),
+        encoding="utf-8",
+    )
+    suite.makepyfile(test_api=textwrap.dedent(API_TESTS.format(base=vitals_server)))
+    result = suite.runpytest_subprocess("-n", "2", "-p", "xdist")
+    # The test itself passes: the run fails, once, for the endpoint.
+    result.assert_outcomes(passed=1)
+    assert result.ret == (1 if fails else 0)
+    output = result.stdout.str()
+    assert "API latency" in output
+    assert re.search(r"GET /api/items: p95 \d+ ms over 2 calls is", output), output
+    document = json.loads((suite.path / "reports" / "vitals.json").read_text(encoding="utf-8"))
+    endpoints = {e["endpoint"]: e for e in document["api_latency"]["endpoints"]}
+    assert endpoints["GET /api/items"]["count"] == 2
+    assert endpoints["GET /api/items"]["slowest"][0]["page"] == "web:/api"
+    if fails:
+        assert "FAILED: 2 API endpoint(s) over the p95 budget of 0 ms" in output
+        assert {e["status"] for e in endpoints.values()} == {"fail"}
+    else:
+        assert "FAILED:" not in output
