@@ -15,6 +15,7 @@ import ipaddress
 import json
 import logging
 import mimetypes
+import re
 import shutil
 import signal
 import socket
@@ -52,9 +53,31 @@ for _type, _ext in (
     mimetypes.add_type(_type, _ext)
 
 
-# `crossorigin` (anonymous) gives the preload the credentials mode of a plain fetch()
-# (same-origin), so the front end's own request takes the preloaded answer.
-SESSION_PRELOAD = "</api/auth/me>; rel=preload; as=fetch; crossorigin"
+# Preloads go out as `Link` headers with `crossorigin` (anonymous): that gives them the
+# credentials mode of a plain fetch() (same-origin), so the front end's own request takes
+# the preloaded answer.
+SESSION_PRELOAD = "/api/auth/me"
+HISTORY_ROUTE = re.compile(r"/settings/(?P<key>[A-Za-z0-9._~-]+)/history")
+# The first request of a page whose largest content comes from it, exactly as the page
+# asks for it in its default state (no query): the users table fills a phone's screen.
+DEFAULT_LIST_REQUESTS: dict[tuple[AppName, str], str] = {
+    ("admin", "/users"): "/api/admin/users?sort=email&page=1&page_size=20",
+}
+
+
+def _preload(path: str) -> str:
+    return f"<{path}>; rel=preload; as=fetch; crossorigin"
+
+
+def _data_preloads(app: AppName, request: Request) -> list[str]:
+    """What the page will ask for first, beyond the session, so the browser asks now."""
+    if request.url.query:
+        return []
+    if app == "web" and (history := HISTORY_ROUTE.fullmatch(request.url.path)):
+        # The history page's heading is the setting's label.
+        return [f"/api/settings/{history['key']}"]
+    listed = DEFAULT_LIST_REQUESTS.get((app, request.url.path))
+    return [listed] if listed else []
 
 
 # --- static front end ---------------------------------------------------------------------
@@ -99,7 +122,8 @@ def create_origin_app(config: AppConfig, db: Database | None = None) -> FastAPI:
             # Every other page starts by asking who is signed in: have the browser ask
             # while it loads the modules, not after (one round trip less before the
             # first paint). The sign-in page needs no session.
-            headers["Link"] = SESSION_PRELOAD
+            links = [SESSION_PRELOAD, *_data_preloads(config.app, request)]
+            headers["Link"] = ", ".join(_preload(path) for path in links)
         return FileResponse(
             index,
             status_code=200 if known else 404,

@@ -159,3 +159,25 @@ def test_api_answers_say_their_own_time(client: TestClient) -> None:
     timing = client.get("/api/health").headers["server-timing"]
     assert re.fullmatch(r"app;dur=\d+\.\d", timing), timing
     assert "server-timing" not in client.get("/assets/app.js").headers
+
+
+def test_the_history_page_preloads_its_setting_too(client: TestClient) -> None:
+    link = client.get("/settings/general.start_page/history").headers["link"]
+    assert link == (
+        "</api/auth/me>; rel=preload; as=fetch; crossorigin,"
+        " </api/settings/general.start_page>; rel=preload; as=fetch; crossorigin"
+    )
+
+
+def test_the_users_page_preloads_its_first_list(admin_origin: TestClient) -> None:
+    assert (
+        admin_origin.get("/users")
+        .headers["link"]
+        .endswith(
+            ", </api/admin/users?sort=email&page=1&page_size=20>; rel=preload; as=fetch; crossorigin"
+        )
+    )
+    # Another state of the list asks for another page: nothing to guess.
+    assert admin_origin.get("/users?page=2").headers["link"] == (
+        "</api/auth/me>; rel=preload; as=fetch; crossorigin"
+    )

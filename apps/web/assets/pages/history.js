@@ -53,6 +53,10 @@ export async function renderHistory(ctx) {
   const key = ctx.params.key;
   const page = Math.max(1, Number.parseInt(ctx.query.get('page') || '1', 10) || 1);
   loading(ctx.root);
+  const historyPath = withQuery(`/api/settings/${encodeURIComponent(key)}/history`, { page, page_size: PAGE_SIZE });
+  // Asked for at once, beside the setting, rather than one round trip later.
+  let early = api('GET', historyPath);
+  early.catch(() => {}); // the loader reports a failure when it takes this answer
 
   let setting;
   try {
@@ -92,7 +96,11 @@ export async function renderHistory(ctx) {
   const load = loader({
     container: body,
     ctx,
-    fetch: () => api('GET', withQuery(`/api/settings/${encodeURIComponent(key)}/history`, { page, page_size: PAGE_SIZE })),
+    fetch: () => {
+      const answer = early || api('GET', historyPath);
+      early = null;
+      return answer;
+    },
     render: (data) => {
       if (!data.items.length) {
         body.append(emptyState('No changes yet.'));
