@@ -28,6 +28,8 @@ def key_controls(page: AppPage) -> list[Locator]:
         return [page.welcome, page.browse_settings, page.recent_changes]
     if isinstance(page, web.SettingsPage):
         return [page.search, page.category, page.sort, page.items.first]
+    if isinstance(page, web.HistoryPage):
+        return [page.back_link, page.table.or_(page.empty).first]
     if isinstance(page, web.ProfilePage):
         return [page.display_name, page.theme, page.language, page.save, page.new_password]
     if isinstance(page, admin.OverviewPage):

@@ -242,7 +242,7 @@ class PerformanceConfig(_Section):
 def _default_viewports() -> tuple[ViewportConfig, ...]:
     return (
         ViewportConfig(name="desktop", width=1280, height=720),
-        ViewportConfig(name="mobile", device="iPhone 13", mobile=True),
+        ViewportConfig(name="mobile", device="iPhone 13", width=390, height=844, mobile=True),
     )
 
 

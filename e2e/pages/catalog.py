@@ -23,6 +23,7 @@ class PageEntry:
 SIGNED_IN_PAGES = (
     PageEntry("web", web.DashboardPage, "dashboard"),
     PageEntry("web", web.SettingsPage, "settings"),
+    PageEntry("web", web.StartPageHistoryPage, "history"),
     PageEntry("web", web.ProfilePage, "profile"),
     PageEntry("admin", admin.OverviewPage, "overview"),
     PageEntry("admin", admin.UsersPage, "users"),

@@ -134,6 +134,7 @@ class SettingsPage(AppPage):
 
 
 class HistoryPage(AppPage):
+    path: ClassVar[str] = "/settings/{key}/history"
     title: str = "History"
 
     def __init__(self, page: Page, key: str) -> None:
@@ -141,7 +142,7 @@ class HistoryPage(AppPage):
         self.key = key
 
     def open(self, query: str = "") -> Self:
-        self.page.goto(f"/settings/{self.key}/history")
+        self.page.goto(self.path.format(key=self.key) + (f"?{query}" if query else ""))
         return self
 
     @property
@@ -159,6 +160,16 @@ class HistoryPage(AppPage):
     @property
     def empty(self) -> Locator:
         return self.shell.main.get_by_text("No changes yet.")
+
+
+class StartPageHistoryPage(HistoryPage):
+    """The history of a seeded setting (the contract's "Start page"), for specs that run
+    over every page: a signed-in user who never changed it sees the empty history."""
+
+    title: str = "History: Start page"
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page, "general.start_page")
 
 
 class ProfilePage(AppPage):
