@@ -3,7 +3,8 @@
 Each page loads several times per run ([performance] runs) under the profile of the
 viewport: desktop (no throttling) and mobile (Lighthouse's mobile throttling through
 CDP, Chromium only). The median of each metric is checked against the page's budget in
-playwright.config.toml, and every API endpoint the page called against the p95 budget.
+playwright.config.toml. Every API call these pages make is recorded, and at the end of
+the run each endpoint's p95 over all of them is checked against the latency budget.
 Interactions (open a dialog, search, save, open the menu) give INP.
 """
 
