@@ -39,7 +39,8 @@
     resource: has('resource'),
   };
 
-  // web-vitals' getSelector: ids end the walk, classes are sorted, at most 100 chars.
+  // web-vitals' getSelector: ids end the walk, classes are sorted (as web-vitals does since
+  // v5, not in document order), at most 100 chars.
   const nodeName = (node) =>
     node.nodeType === 1 ? node.nodeName.toLowerCase() : node.nodeName.toUpperCase().replace(/^#/, '');
   const selectorOf = (node) => {
