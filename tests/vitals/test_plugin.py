@@ -51,6 +51,14 @@ def test_banner(measure_vitals, assert_within_budget):
     assert_within_budget(report)
 
 
+def test_slow_save(assert_vitals):
+    assert_vitals(
+        BASE + "/pages/slow-click.html?busy=300",
+        page_name="web:/slow-click",
+        interact=lambda page: page.click("#save"),
+    )
+
+
 def test_quick_button(assert_vitals):
     assert_vitals(
         BASE + "/pages/slow-click.html?quick=5",
@@ -78,7 +86,7 @@ def test_over_budget_pages_fail_with_their_culprits_and_vitals_json_merges_worke
 ) -> None:
     suite.makepyfile(test_pages=textwrap.dedent(TESTS.format(base=vitals_server)))
     result = suite.runpytest_subprocess("-n", "2", "-p", "xdist")
-    result.assert_outcomes(failed=2, passed=1)
+    result.assert_outcomes(failed=3, passed=1)
     output = result.stdout.str()
 
     document = json.loads((suite.path / "reports" / "vitals.json").read_text(encoding="utf-8"))
@@ -86,9 +94,11 @@ def test_over_budget_pages_fail_with_their_culprits_and_vitals_json_merges_worke
     assert set(measured) == {
         "test_hero[chromium-desktop]",
         "test_banner[chromium-desktop]",
+        "test_slow_save[chromium-desktop]",
         "test_quick_button[chromium-desktop]",
     }
-    assert [measured[n]["outcome"] for n in sorted(measured)] == ["failed", "failed", "passed"]
+    outcomes = [measured[n]["outcome"] for n in sorted(measured)]
+    assert outcomes == ["failed", "failed", "passed", "failed"]
 
     hero = {m["metric"]: m for m in measured["test_hero[chromium-desktop]"]["metrics"]}["LCP"]
     runs = ", ".join(format_value("LCP", v) for v in hero["runs"])
@@ -109,6 +119,16 @@ def test_over_budget_pages_fail_with_their_culprits_and_vitals_json_merges_worke
     assert re.search(
         r"runs: 0\.\d+, 0\.\d+; shifting nodes html>body>main>h1, html>body>main>p\.intro,"
         r" #details",
+        output,
+    ), output
+
+    save = {m["metric"]: m for m in measured["test_slow_save[chromium-desktop]"]["metrics"]}
+    assert (save["INP"]["budget"], save["INP"]["status"]) == (200, "fail")
+    assert all(" on #save, latency " in c for c in save["INP"]["culprits"]), save["INP"]
+    # The Save click names the slow interaction's target, run by run or once.
+    assert re.search(
+        r"INP median \d+ ms is over the budget of 200 ms; runs: .*click on #save, latency \d+ ms"
+        r" \(input delay \d+ ms, handlers \d+ ms\)",
         output,
     ), output
 
