@@ -17,7 +17,7 @@ from apps.api.models import (
     SettingOut,
     UserOut,
 )
-from apps.api.queries import PageRequest, Sql
+from apps.api.queries import ListSql, PageRequest, walk_is_cheaper
 
 T = TypeVar("T")
 
@@ -96,13 +96,21 @@ def audit_out(row: sqlite3.Row) -> AuditOut:
 
 def fetch_page(
     conn: sqlite3.Connection,
-    queries: tuple[Sql, Sql],
+    queries: ListSql,
     convert: Callable[[sqlite3.Row], T],
     page: PageRequest,
 ) -> Page[T]:
-    select, count = queries
-    items = [convert(row) for row in conn.execute(*select)]
-    total = conn.execute(*count).fetchone()[0]
+    """Count first: a page past the end is not read, and a search's count picks the
+    cheaper of its two plans for the page (see apps.api.queries)."""
+    total: int = conn.execute(*queries.count).fetchone()[0]
+    items: list[T] = []
+    if total > page.offset:
+        select = queries.select
+        if queries.walk is not None and queries.size is not None:
+            rows = conn.execute(*queries.size).fetchone()[0] or 0
+            if walk_is_cheaper(total, rows, page):
+                select = queries.walk
+        items = [convert(row) for row in conn.execute(*select)]
     return Page[T](items=items, total=total, page=page.page, page_size=page.page_size)
 
 
