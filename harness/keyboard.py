@@ -1,4 +1,5 @@
-"""Keyboard checks axe cannot make: focus order, visible focus, skip link, traps, menus.
+"""Keyboard checks axe cannot make: focus order, reachability, visible focus, skip link,
+traps, menus.
 
 Everything here drives the real keyboard (`page.keyboard.press`) and reads where focus
 landed from `document.activeElement`, through open shadow roots and into child frames.
@@ -20,6 +21,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, JSHandle, Locator, Page, expect
 
 ROW_TOLERANCE = 8.0
+# Tab presses a walk makes at most before it fails (never a silent truncation).
+MAX_STOPS = 200
 
 # Shared by every script below; each script runs in one frame.
 _LIB = r"""
@@ -108,9 +111,14 @@ const nameOf = (el) => {
     return norm(el.getAttribute("title")) || norm(el.getAttribute("placeholder"));
 };
 const keyOf = (el) => {
-    if (!state.ids.has(el)) state.ids.set(el, `${state.prefix}-${++state.next}`);
+    if (!state.ids.has(el)) {
+        const key = `${state.prefix}-${++state.next}`;
+        state.ids.set(el, key);
+        (state.byKey ||= new Map()).set(key, new WeakRef(el));
+    }
     return state.ids.get(el);
 };
+const byKey = (key) => (state.byKey && state.byKey.get(key)?.deref()) || null;
 const shownInViewport = (el, r) => {
     const style = getComputedStyle(el);
     const options = { opacityProperty: true, visibilityProperty: true };
@@ -236,6 +244,130 @@ _DIALOG_INFO = _script(
     return { tabbable: tabbable.length, nativeModal: !!modal && modal.matches(":modal") };
     """,
     "dialog",
+)
+
+# Every visible, enabled interactive element of one frame (or of `arg.container`), each
+# with whether the Tab walk reached it (`arg.keys`: the walk's stops in this frame).
+# Left out, since nothing makes them tab stops: inert content (and everything outside an
+# open modal dialog), aria-hidden content, what is not rendered (hidden, display: none,
+# visibility: hidden, a closed <details>), disabled controls. Members of a composite
+# widget (radio group, tablist, menu, listbox, toolbar, grid, tree) are judged together:
+# the widget is reached when it, or any of its members, is a tab stop (roving tabindex or
+# aria-activedescendant); native radios of one name are one group.
+_INTERACTIVE = _script(
+    """
+    const ROLES = new Set([
+        "button", "link", "checkbox", "switch", "tab", "menuitem", "menuitemcheckbox",
+        "menuitemradio", "radio", "slider", "spinbutton", "combobox", "textbox", "searchbox",
+        "option", "treeitem", "gridcell",
+    ]);
+    const COMPOSITES = new Set([
+        "radiogroup", "tablist", "menu", "menubar", "listbox", "toolbar", "grid", "treegrid",
+        "tree",
+    ]);
+    const explicitRole = (el) => norm(el.getAttribute && el.getAttribute("role")).split(" ")[0];
+    const up = (node) => node.parentNode || node.host || null;
+    const closestDeep = (el, test) => {
+        for (let node = el; node; node = up(node)) {
+            if (node.nodeType === 1 && test(node)) return node;
+        }
+        return null;
+    };
+    const nativeKind = (el) => {
+        const tag = el.localName;
+        if (tag === "a") return el.hasAttribute("href");
+        if (tag === "button" || tag === "select" || tag === "textarea") return true;
+        if (tag === "input") return (el.getAttribute("type") || "").toLowerCase() !== "hidden";
+        if (tag === "summary") {
+            const details = el.parentElement;
+            return !!details && details.localName === "details"
+                && details.querySelector(":scope > summary") === el;
+        }
+        return el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable);
+    };
+    const modals = (() => {
+        try { return [...document.querySelectorAll(":modal")]; } catch { return []; }
+    })();
+    const excluded = (el) => {
+        if (closestDeep(el, (n) => n.hasAttribute("inert"))) return "inert";
+        if (modals.length && !modals.some((m) => contains(m, el))) return "inert";
+        if (closestDeep(el, (n) => n.getAttribute("aria-hidden") === "true")) return "aria-hidden";
+        const r = el.getBoundingClientRect();
+        const seen = el.checkVisibility ? el.checkVisibility({ visibilityProperty: true }) : true;
+        if (!seen || r.width <= 0 || r.height <= 0) return "not rendered";
+        if (el.matches(":disabled") || el.getAttribute("aria-disabled") === "true") {
+            return "disabled";
+        }
+        return null;
+    };
+    const all = [];
+    const collect = (root) => {
+        for (const el of root.querySelectorAll("*")) {
+            all.push(el);
+            if (el.shadowRoot) collect(el.shadowRoot);
+        }
+    };
+    const container = arg.container || null;
+    if (container) all.push(container);
+    collect(container || document);
+    const stops = arg.keys.map(byKey).filter(Boolean);
+    const reached = (el) => stops.some((stop) => contains(el, stop));
+    const groups = new Map();
+    const items = [];
+    for (const el of all) {
+        const role = explicitRole(el);
+        const native = nativeKind(el);
+        if (!native && !ROLES.has(role)) continue;
+        if (excluded(el)) continue;
+        const info = describe(el);
+        info.native = native;
+        info.tabindex = el.getAttribute("tabindex");
+        info.reached = reached(el);
+        const composite = closestDeep(up(el), (n) => COMPOSITES.has(explicitRole(n)));
+        let group = null;
+        if (composite) {
+            group = "composite:" + keyOf(composite);
+            if (!groups.has(group)) {
+                groups.set(group, { widget: describe(composite), reached: reached(composite) });
+            }
+        } else if (el.localName === "input" && el.type === "radio" && el.name) {
+            group = `radios:${el.form ? keyOf(el.form) : "document"}:${el.name}`;
+            if (!groups.has(group)) {
+                groups.set(group, { widget: null, reached: false, label: el.name });
+            }
+        }
+        info.group = group;
+        items.push(info);
+    }
+    for (const item of items) {
+        if (item.group && item.reached) groups.get(item.group).reached = true;
+    }
+    return { items, groups: Object.fromEntries(groups) };
+    """,
+    "arg",
+    is_async=False,
+)
+# Whether a frame element's document is one a user can reach: not inert, not aria-hidden,
+# rendered, and inside the container (of the main frame) when one is given.
+_FRAME_AVAILABLE = _script(
+    """
+    const [frame, container] = arg;
+    for (let node = frame; node; node = node.parentNode || node.host) {
+        if (node.nodeType !== 1) continue;
+        if (node.hasAttribute("inert") || node.getAttribute("aria-hidden") === "true") return null;
+    }
+    const modals = (() => {
+        try { return [...document.querySelectorAll(":modal")]; } catch { return []; }
+    })();
+    if (modals.length && !modals.some((m) => contains(m, frame))) return null;
+    if (container && !contains(container, frame)) return null;
+    const r = frame.getBoundingClientRect();
+    const seen = frame.checkVisibility ? frame.checkVisibility({ visibilityProperty: true }) : true;
+    if (!seen || r.width <= 0 || r.height <= 0) return null;
+    return { vx: r.left, vy: r.top, clientLeft: frame.clientLeft, clientTop: frame.clientTop };
+    """,
+    "arg",
+    is_async=False,
 )
 
 
@@ -402,31 +534,96 @@ def _walk(
     styles: bool = False,
     cap_ms: float = 2_000,
     container: JSHandle | None = None,
+    check: str = "tab_sequence",
 ) -> list[tuple[FocusStop, Frame, dict[str, Any]]]:
+    """Tab from the top until focus wraps round, stays put or leaves the document.
+
+    Never a silent truncation: when `max_stops` presses did not end the sequence, or focus
+    comes back to a stop other than the first (Tab is trapped in part of the page), this
+    raises FocusError. `check` names the caller's check in that message.
+    """
     reset_focus(page)
     stops: list[tuple[FocusStop, Frame, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
     for _ in range(max_stops):
         page.keyboard.press("Tab")
         found = focused_element(page, styles=styles, cap_ms=cap_ms, container=container)
         if found is None:
-            break  # focus left the document: the sequence is complete
-        if stops and found[0].key in (stops[0][0].key, stops[-1][0].key):
-            break  # wrapped round to the first stop, or Tab did not move focus
+            return stops  # focus left the document: the sequence is complete
+        key = found[0].key
+        if stops and key in (stops[0][0].key, stops[-1][0].key):
+            return stops  # wrapped round to the first stop, or Tab did not move focus
+        if key in seen:
+            raise _trapped(stops, seen[key], check)
+        seen[key] = len(stops)
         stops.append(found)
-    return stops
+    # The cap was spent: one more press tells a sequence of exactly max_stops stops (it
+    # wraps or leaves now) from a longer one.
+    page.keyboard.press("Tab")
+    found = focused_element(page, container=container)
+    if found is None or found[0].key in (stops[0][0].key, stops[-1][0].key):
+        return stops
+    raise _capped(stops, max_stops, check)
+
+
+def _capped(
+    stops: Sequence[tuple[FocusStop, Frame, dict[str, Any]]], max_stops: int, check: str
+) -> FocusError:
+    described = [stop.describe() for stop, _, _ in stops]
+    shown = 5
+    return FocusError(
+        f"The Tab walk hit its cap of max_stops={max_stops}: after {max_stops} stops focus had"
+        " neither come back to the first stop nor left the page, so the rest of the Tab"
+        " sequence was NOT checked. If the page has that many stops, raise the cap:"
+        f" {check}(page, max_stops={max_stops * 2}).\n"
+        f"The last {min(shown, len(described))} stops walked:\n"
+        + "\n".join(_numbered(described)[-shown:]),
+        check=check,
+        expected=[f"the Tab sequence ends within max_stops={max_stops} stops"],
+        actual=described,
+    )
+
+
+def _trapped(
+    stops: Sequence[tuple[FocusStop, Frame, dict[str, Any]]], back_to: int, check: str
+) -> FocusError:
+    described = [stop.describe() for stop, _, _ in stops]
+    looped = [*described, f"back to stop {back_to + 1}: {described[back_to]}"]
+    return FocusError(
+        sequences_message(
+            f"Tab is trapped: after stop {len(stops)} focus went back to stop {back_to + 1},"
+            " and Tab never returns to the first stop or leaves the page (a keyboard trap,"
+            " WCAG 2.1.2).",
+            [*described, "the first stop again, or out of the page"],
+            looped,
+            actual_title="Actual (Tab presses)",
+            mark=len(stops),
+        ),
+        check=check,
+        expected=[*described, "the first stop again, or out of the page"],
+        actual=looped,
+    )
 
 
 def tab_sequence(
-    page: Page, max_stops: int = 50, *, within: Locator | None = None
+    page: Page, max_stops: int = MAX_STOPS, *, within: Locator | None = None
 ) -> list[FocusStop]:
     """Press Tab from the top of the page; one FocusStop per stop, until focus wraps round.
 
-    Stops when focus leaves the document or comes back to the first stop, or after
-    `max_stops` presses. Boxes are in page coordinates (scrolling taken into account).
-    With `within` (an element of the main frame), only the stops inside it are kept.
+    Stops when focus leaves the document or comes back to the first stop. Raises
+    FocusError when `max_stops` presses did not get there (raise the cap for a page with
+    more stops) or Tab is trapped in a loop. Boxes are in page coordinates (scrolling
+    taken into account). With `within` (an element of the main frame), only the stops
+    inside it are kept.
     """
+    return _stops_within(page, max_stops, within, check="tab_sequence")
+
+
+def _stops_within(
+    page: Page, max_stops: int, within: Locator | None, *, check: str
+) -> list[FocusStop]:
     container = within.element_handle() if within is not None else None
-    walked = _walk(page, max_stops, container=container)
+    walked = _walk(page, max_stops, container=container, check=check)
     return [stop for stop, _, info in walked if container is None or info["inside"]]
 
 
@@ -462,7 +659,7 @@ def assert_tab_order_follows_layout(
     *,
     row_tolerance: float = ROW_TOLERANCE,
     within: Locator | None = None,
-    max_stops: int = 50,
+    max_stops: int = MAX_STOPS,
 ) -> list[FocusStop]:
     """Tab order is the reading order of the layout, or the `expected` accessible names.
 
@@ -470,7 +667,7 @@ def assert_tab_order_follows_layout(
     layout with columns (a sidebar beside the content) reads column by column instead, so
     check each column with `within`, or give the names. Returns the stops.
     """
-    stops = tab_sequence(page, max_stops, within=within)
+    stops = _stops_within(page, max_stops, within, check="assert_tab_order_follows_layout")
     if expected is not None:
         names = [s.name for s in stops]
         if names != list(expected):
@@ -577,7 +774,7 @@ def _style_summary(style: dict[str, str]) -> str:
 
 
 def assert_focus_visible(
-    page: Page, *, max_stops: int = 50, timeout_ms: float = 2_000
+    page: Page, *, max_stops: int = MAX_STOPS, timeout_ms: float = 2_000
 ) -> list[FocusStop]:
     """Every tab stop shows where focus is: its outline, box-shadow or border changes.
 
@@ -586,7 +783,7 @@ def assert_focus_visible(
     are done (up to `timeout_ms`). A stop fails when nothing differs, or when the only
     difference is an outline that is not shown (`outline: none`, zero width, transparent).
     """
-    walked = _walk(page, max_stops, styles=True, cap_ms=timeout_ms)
+    walked = _walk(page, max_stops, styles=True, cap_ms=timeout_ms, check="assert_focus_visible")
     unfocused: dict[str, Any] = {}
     for frame in {id(f): f for _, f, _ in walked}.values():
         unfocused.update(frame.evaluate(_UNFOCUSED_STYLES, timeout_ms))
@@ -614,6 +811,172 @@ def assert_focus_visible(
             actual=sequence,
         )
     return [stop for stop, _, _ in walked]
+
+
+def _frames_to_check(
+    frame: Frame, origin: tuple[float, float] | None, container: JSHandle | None
+) -> list[tuple[Frame, tuple[float, float] | None]]:
+    """`frame` and every child frame a user can reach, each with its viewport's page origin.
+
+    The main frame's origin is None: its boxes are already in page coordinates.
+    """
+    found: list[tuple[Frame, tuple[float, float] | None]] = [(frame, origin)]
+    for child in frame.child_frames:
+        try:
+            element = child.frame_element()
+            box = frame.evaluate(_FRAME_AVAILABLE, [element, container])
+        except PlaywrightError:
+            continue  # detached meanwhile
+        if box is None:
+            continue
+        if origin is None:
+            scroll = frame.evaluate("[scrollX, scrollY]")
+            base = (float(scroll[0]), float(scroll[1]))
+        else:
+            base = origin
+        inner = (
+            base[0] + float(box["vx"]) + float(box["clientLeft"]),
+            base[1] + float(box["vy"]) + float(box["clientTop"]),
+        )
+        found += _frames_to_check(child, inner, None)
+    return found
+
+
+def _placed(frame: Frame, info: dict[str, Any], origin: tuple[float, float] | None) -> FocusStop:
+    """A FocusStop for an element of `frame`, whose viewport starts at `origin` in the page."""
+    if origin is None:
+        return _stop(frame, info, 0, 0)
+    scroll_x = float(info["x"]) - float(info["vx"])
+    scroll_y = float(info["y"]) - float(info["vy"])
+    return _stop(frame, info, origin[0] - scroll_x, origin[1] - scroll_y)
+
+
+def _why_unreachable(item: dict[str, Any]) -> str:
+    tabindex = item.get("tabindex")
+    if tabindex is not None and tabindex.strip().lstrip("-").isdigit() and int(tabindex) < 0:
+        return f'tabindex="{tabindex}" takes it out of the Tab order'
+    if not item["native"] and tabindex is None:
+        return f'role="{item["role"]}" on a <{item["tag"]}> without tabindex: not focusable'
+    return "not in the Tab sequence"
+
+
+def assert_all_reachable(
+    page: Page, *, within: Locator | None = None, max_stops: int = MAX_STOPS
+) -> list[FocusStop]:
+    """Every visible, enabled interactive element can be reached with Tab.
+
+    Walks the Tab sequence, then compares it with the page's interactive elements: native
+    ones (a[href], button, input but hidden ones, select, textarea, a details' summary,
+    contenteditable) and any element with an interactive ARIA role (button, link,
+    checkbox, switch, tab, menuitem, radio, slider, spinbutton, combobox, textbox,
+    searchbox, option, treeitem, gridcell), in the page and its frames. Not expected to
+    be tab stops: inert content and what an open modal dialog makes inert, aria-hidden
+    content, what is not rendered (hidden, display: none, visibility: hidden, a closed
+    <details>, an empty box) and disabled controls (`:disabled`, aria-disabled="true").
+    A composite widget (radio group, tablist, menu, menubar, listbox, toolbar, grid,
+    treegrid, tree), and native radios sharing a name, is reached when it or any one of
+    its members is a tab stop: arrow keys move among the rest (roving tabindex or
+    aria-activedescendant), which this check does not press. An element also counts as
+    reached when a tab stop is inside it (a combobox wrapping its input).
+
+    With `within` (an element of the main frame), only the elements inside it are
+    checked. Returns the Tab sequence (of the whole page). Fails with FocusError listing
+    each unreachable element (role, name, box, HTML) and showing the Tab sequence.
+    """
+    check = "assert_all_reachable"
+    container = within.element_handle() if within is not None else None
+    walked = _walk(page, max_stops, check=check)
+    elements: list[FocusStop] = []
+    missing: list[str] = []
+    for frame, origin in _frames_to_check(page.main_frame, None, container):
+        frame_keys = [stop.key for stop, f, _ in walked if f == frame]
+        found = frame.evaluate(
+            _INTERACTIVE,
+            {"keys": frame_keys, "container": container if origin is None else None},
+        )
+        groups: dict[str, dict[str, Any]] = found["groups"]
+        where = "" if origin is None else f"\n      in frame {frame.url}"
+        reported: set[str] = set()
+        for item in found["items"]:
+            stop = _placed(frame, item, origin)
+            elements.append(stop)
+            group = item["group"]
+            if group is None:
+                if not item["reached"]:
+                    missing.append(
+                        f"{stop.describe()}: {_why_unreachable(item)}\n      {stop.html}{where}"
+                    )
+                continue
+            if groups[group]["reached"] or group in reported:
+                continue
+            reported.add(group)
+            members = [i for i in found["items"] if i["group"] == group]
+            names = ", ".join(
+                f'{m["role"]} "{m["name"]}"' if m["name"] else m["role"] for m in members[:4]
+            ) + (f" and {len(members) - 4} more" if len(members) > 4 else "")
+            widget = groups[group]["widget"]
+            if widget is not None:
+                head = _placed(frame, widget, origin)
+                missing.append(
+                    f"{head.describe()}: a composite widget none of whose {len(members)}"
+                    f' member(s) ({names}) is a tab stop (one member needs tabindex="0")'
+                    f"\n      {head.html}{where}"
+                )
+            else:
+                missing.append(
+                    f"{stop.describe()}: none of the {len(members)} radio button(s) named"
+                    f' "{groups[group]["label"]}" is a tab stop\n      {stop.html}{where}'
+                )
+    sequence = [stop.describe() for stop, _, _ in walked]
+    if missing:
+        raise FocusError(
+            f"{len(missing)} interactive element(s) cannot be reached with Tab (of"
+            f" {len(elements)} visible, enabled interactive element(s)"
+            + (" inside the given region" if within is not None else "")
+            + "):\n  - "
+            + "\n  - ".join(missing)
+            + "\nGive each a tab stop: a native control (<button>, <a href>, <input>), or"
+            ' tabindex="0" with Enter and Space handlers; in a composite widget (radio group,'
+            ' tablist, menu, listbox, toolbar, grid), one member with tabindex="0" and arrow'
+            " keys for the rest.\n"
+            f"Tab sequence ({len(sequence)} stop(s)):\n" + "\n".join(_numbered(sequence)),
+            check="all reachable",
+            expected=[stop.describe() for stop in elements],
+            actual=sequence,
+        )
+    return [stop for stop, _, _ in walked]
+
+
+def tab_to(page: Page, target: Locator, *, max_presses: int = MAX_STOPS) -> int:
+    """Press Tab, from wherever focus is, until `target` has focus; returns the presses.
+
+    Fails with FocusError showing the stops passed when focus comes back to where it was
+    first, leaves the page, or `max_presses` presses did not get there.
+    """
+    handle = target.element_handle()
+    passed: list[str] = []
+    keys: set[str] = set()
+    problem = f"{max_presses} presses of Tab did not reach it (max_presses={max_presses})"
+    for presses in range(1, max_presses + 1):
+        page.keyboard.press("Tab")
+        if page.main_frame.evaluate(_IS_FOCUSED, handle):
+            return presses
+        found = focused_element(page)
+        if found is None:
+            problem = "focus left the page first"
+            break
+        if found[0].key in keys:
+            problem = "the Tab sequence came round again without it"
+            break
+        keys.add(found[0].key)
+        passed.append(found[0].describe())
+    expected = [f"Tab until {target} has focus"]
+    raise FocusError(
+        f"Tab never reached {target}: {problem}.\nStops passed:\n" + "\n".join(_numbered(passed)),
+        check="tab to",
+        expected=expected,
+        actual=passed,
+    )
 
 
 def _wait_true(page: Page, script: str, arg: Any, timeout_ms: float) -> bool:
@@ -681,7 +1044,7 @@ def assert_skip_link_first(
 
 def assert_dialog_traps_focus(
     page: Page,
-    open_dialog_action: Callable[[], object],
+    open_dialog_action: Locator | Callable[[], object],
     dialog_locator: Locator,
     *,
     presses: int | None = None,
@@ -689,17 +1052,25 @@ def assert_dialog_traps_focus(
 ) -> None:
     """A modal dialog keeps focus while open and gives it back when closed with Escape.
 
-    `open_dialog_action` opens the dialog (a click or key press on its trigger); focus
-    must move into `dialog_locator`; Tab and Shift+Tab, `presses` times each (default:
-    the dialog's tab stops plus two, so focus wraps), keep it inside; Escape closes it
-    and focus returns to the trigger (the last element focused before the dialog). For a
-    native modal `<dialog>`, a stop on the browser's own UI (nothing focused in the
-    document) between wraps is allowed. The dialog must be in the page's main frame.
+    `open_dialog_action` is the dialog's trigger (a Locator: it is focused and Enter
+    pressed on it, as a keyboard user opens it), or a callable that opens the dialog.
+    Focus must move into `dialog_locator`; Tab and Shift+Tab, `presses` times each
+    (default: the dialog's tab stops plus two, so focus wraps), keep it inside; Escape
+    closes it and focus returns to the trigger: the Locator's element, or with a callable
+    the last element focused before the dialog. Prefer the Locator: a click focuses its
+    button in Chromium but not in WebKit, where the return of focus would then be
+    compared with whatever had focus before. For a native modal `<dialog>`, a stop on
+    the browser's own UI (nothing focused in the document) between wraps is allowed.
+    The dialog must be in the page's main frame.
     """
     check = "dialog focus trap"
     page.main_frame.evaluate(_START_FOCUS_LOG)
     try:
-        open_dialog_action()
+        opener: JSHandle | None = None
+        if isinstance(open_dialog_action, Locator):
+            opener = _open_by_keyboard(page, open_dialog_action, timeout_ms, check=check)
+        else:
+            open_dialog_action()
         try:
             expect(dialog_locator).to_be_visible(timeout=timeout_ms)
         except AssertionError:
@@ -723,7 +1094,7 @@ def assert_dialog_traps_focus(
                 expected=["inside the dialog"],
                 actual=[now],
             )
-        trigger = page.main_frame.evaluate_handle(_TRIGGER, dialog)
+        trigger = opener or page.main_frame.evaluate_handle(_TRIGGER, dialog)
         info = page.main_frame.evaluate(_DIALOG_INFO, dialog)
         count = presses or int(info["tabbable"]) + 2
         for key in ("Tab", "Shift+Tab"):
@@ -741,6 +1112,28 @@ def assert_dialog_traps_focus(
         _focus_returned(page, trigger, timeout_ms, check=check, what="the dialog's trigger")
     finally:
         page.main_frame.evaluate(_STOP_FOCUS_LOG)
+
+
+def _open_by_keyboard(page: Page, trigger: Locator, timeout_ms: float, *, check: str) -> JSHandle:
+    """Focus the trigger and press Enter on it; its element, for the return of focus."""
+    handle = trigger.element_handle(timeout=timeout_ms)
+    trigger.focus(timeout=timeout_ms)
+    if not page.main_frame.evaluate(_IS_FOCUSED, handle):
+        now = _now(page)
+        raise FocusError(
+            sequences_message(
+                f"The dialog's trigger {trigger} cannot take focus, so a keyboard user cannot"
+                " open the dialog.",
+                ["the trigger focused"],
+                [now],
+                mark=0,
+            ),
+            check=check,
+            expected=["the trigger focused"],
+            actual=[now],
+        )
+    page.keyboard.press("Enter")
+    return handle
 
 
 def _stay_inside(page: Page, dialog: JSHandle, key: str, count: int, *, native_modal: bool) -> None:

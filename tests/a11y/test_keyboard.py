@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from fixtures.a11y import KeyboardChecks
 from harness.artifacts import attachments
@@ -27,8 +27,9 @@ GOOD_STOPS = [
 ]
 
 
-def open_dialog(page: Page, name: str) -> Callable[[], None]:
-    return lambda: page.get_by_role("button", name=name).click()
+def open_dialog(page: Page, name: str) -> Locator:
+    """The dialog's trigger: the check opens it by keyboard (focus, then Enter)."""
+    return page.get_by_role("button", name=name)
 
 
 def test_tab_sequence_describes_each_stop(
@@ -161,6 +162,31 @@ def test_dialog_that_traps_focus_passes(
     assert page.evaluate("document.activeElement.textContent") == trigger
 
 
+def test_dialog_opened_by_a_callable_returns_focus_to_what_had_it(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    page = open_page("keyboard.html")
+    trigger = page.get_by_role("button", name="New user")
+
+    def open_it() -> None:
+        trigger.focus()
+        page.keyboard.press("Enter")
+
+    keyboard_checks.assert_dialog_traps_focus(page, open_it, page.locator("#dialog"))
+    assert page.evaluate("document.activeElement.id") == "open-dialog"
+
+
+def test_dialog_whose_trigger_cannot_take_focus_fails(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    page = open_page("unreachable.html")
+    with pytest.raises(FocusError) as failure:
+        keyboard_checks.assert_dialog_traps_focus(
+            page, page.locator("#save-draft"), page.get_by_role("dialog")
+        )
+    assert "cannot take focus, so a keyboard user cannot open the dialog" in str(failure.value)
+
+
 def test_dialog_that_lets_tab_escape_fails_with_the_focus_sequence(
     open_page: OpenPage, keyboard_checks: KeyboardChecks
 ) -> None:
@@ -195,4 +221,148 @@ def test_menu_that_ignores_escape_fails(
     assert failure.value.actual == [
         "Enter: menu shown, aria-expanded=true",
         "Escape: menu shown, aria-expanded=true",
+    ]
+
+
+# --- every interactive element reachable ---------------------------------------------------
+
+
+def test_every_control_of_a_keyboard_friendly_page_is_reachable(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    stops = keyboard_checks.assert_all_reachable(open_page("keyboard.html"))
+    assert [(s.role, s.name) for s in stops] == GOOD_STOPS
+
+
+def test_controls_without_a_tab_stop_fail_naming_each(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks, request: pytest.FixtureRequest
+) -> None:
+    page = open_page("unreachable.html")
+    with pytest.raises(FocusError) as failure:
+        keyboard_checks.assert_all_reachable(page)
+    message = str(failure.value)
+    lines = message.splitlines()
+    assert lines[0] == (
+        "2 interactive element(s) cannot be reached with Tab (of 18 visible, enabled"
+        " interactive element(s)):"
+    )
+    named = [line.split(" <")[0] for line in lines if line.startswith("  - ")]
+    assert named == ['  - button "Save draft"', '  - link "read the guide"']
+    assert 'button "Save draft" <div> at (' in message
+    assert 'role="button" on a <div> without tabindex: not focusable' in message
+    assert 'role="link" on a <span> without tabindex: not focusable' in message
+    assert '      <div id="save-draft" class="fake-button" role="button"' in message
+    assert '      <span id="guide" class="fake-link" role="link"' in message
+    # The other elements without a tab stop of their own are rightly not named.
+    for rightly in ("Locked", "Archive", "Behind", "Decorative", "Hidden", "Inside", "Large"):
+        assert f'"{rightly}' not in message.split("Tab sequence")[0]
+    sequence = message.split("Tab sequence (")[1].splitlines()
+    assert [line.split(" <")[0] for line in sequence[1:4]] == [
+        '     1. button "Publish"',
+        '     2. button "Preview"',
+        '     3. button "More options"',
+    ]
+    assert len(failure.value.actual) == int(sequence[0].split(" ")[0])
+    found = [a for a in attachments(request.node.user_properties) if a.kind == "keyboard"]
+    assert [a.data["check"] for a in found] == ["all reachable"]
+
+
+def test_reachability_within_a_region_checks_only_that_region(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    page = open_page("unreachable.html")
+    with pytest.raises(FocusError) as failure:
+        keyboard_checks.assert_all_reachable(page, within=page.locator(".actions"))
+    message = str(failure.value)
+    assert message.startswith(
+        "1 interactive element(s) cannot be reached with Tab (of 3 visible, enabled"
+        " interactive element(s) inside the given region):\n"
+        '  - button "Save draft" <div>'
+    )
+    keyboard_checks.assert_all_reachable(page, within=page.get_by_role("toolbar"))
+
+
+def test_widgets_with_no_member_in_the_tab_order_fail_once_each(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    with pytest.raises(FocusError) as failure:
+        keyboard_checks.assert_all_reachable(open_page("unreachable-widgets.html"))
+    message = str(failure.value)
+    entries = message.split("\nGive each a tab stop")[0].split("\n  - ")[1:]
+    assert len(entries) == 3, message
+    tablist, radios, checkbox = entries
+    assert tablist.startswith('tablist "Sections" <div> at (')
+    assert (
+        'a composite widget none of whose 3 member(s) (tab "One", tab "Two", tab "Three") is a'
+        ' tab stop (one member needs tabindex="0")'
+    ) in tablist
+    assert radios.startswith('radio "Slow" <input>')
+    assert 'none of the 2 radio button(s) named "speed" is a tab stop' in radios
+    assert checkbox.startswith('checkbox "I agree" <div>')
+    assert checkbox.endswith("in frame about:srcdoc")
+    assert "Never shown" not in message
+
+
+# --- the tab walk's cap --------------------------------------------------------------------
+
+
+def test_the_walk_goes_past_the_old_cap_of_50_stops(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    page = open_page("many-stops.html")
+    stops = keyboard_checks.tab_sequence(page)
+    assert [s.name for s in stops] == [f"Button {n}" for n in range(1, 61)]
+    assert len(keyboard_checks.tab_sequence(page, max_stops=60)) == 60
+
+
+@pytest.mark.parametrize("check", ["tab_sequence", "assert_focus_visible", "assert_all_reachable"])
+def test_hitting_the_cap_fails_naming_it_and_how_to_raise_it(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks, check: str
+) -> None:
+    page = open_page("many-stops.html")
+    with pytest.raises(FocusError) as failure:
+        getattr(keyboard_checks, check)(page, max_stops=50)
+    message = str(failure.value)
+    assert message.startswith(
+        "The Tab walk hit its cap of max_stops=50: after 50 stops focus had neither come back"
+        " to the first stop nor left the page, so the rest of the Tab sequence was NOT"
+        f" checked. If the page has that many stops, raise the cap: {check}(page,"
+        " max_stops=100)."
+    )
+    assert message.splitlines()[-1].split(" <")[0] == '    50. button "Button 50"'
+    assert len(failure.value.actual) == 50
+
+
+def test_a_tab_trap_fails_instead_of_walking_to_the_cap(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    with pytest.raises(FocusError) as failure:
+        keyboard_checks.tab_sequence(open_page("tab-trap.html"))
+    message = str(failure.value)
+    assert message.startswith(
+        "Tab is trapped: after stop 3 focus went back to stop 2, and Tab never returns to the"
+        " first stop or leaves the page"
+    )
+    assert [a.split(" <")[0] for a in failure.value.actual] == [
+        'button "Before"',
+        'button "Inside one"',
+        'button "Inside two"',
+        'back to stop 2: button "Inside one"',
+    ]
+
+
+def test_tab_to_reaches_a_control_or_shows_the_stops_passed(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    page = open_page("keyboard.html")
+    assert keyboard_checks.tab_to(page, page.get_by_label("Name")) == 6
+    with pytest.raises(FocusError) as failure:
+        keyboard_checks.tab_to(page, page.locator("#menu a"))
+    message = str(failure.value)
+    assert message.startswith("Tab never reached ")
+    assert "selector='#menu a'>: focus left the page first.\nStops passed:\n" in message
+    assert [a.split(" <")[0] for a in failure.value.actual] == [
+        'button "New user"',
+        'button "Delete user"',
+        'link "Help"',
     ]
