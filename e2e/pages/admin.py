@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page
 from e2e.pages.base import AppPage
 from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.pagination import Pagination
+from e2e.pages.regions.table import Table
 
 NAV_LINKS = {"Overview": "/", "Users": "/users", "Settings": "/settings", "Audit log": "/audit"}
 STAT_CARDS = ("Users", "Active users", "Administrators", "Setting definitions", "Audit events")
@@ -18,6 +19,15 @@ USER_SORT_LABELS = {
     "display_name": "Name",
     "-created_at": "Newest",
 }
+
+# Field errors of the "New user" dialog: the app's own checks, then the API's (409).
+ENTER_VALID_EMAIL = "Enter a valid email address."
+ENTER_DISPLAY_NAME = "Enter a display name."
+PASSWORD_RULES = "Use at least 10 characters, with a letter and a digit."
+EMAIL_TAKEN = "This email address is already in use."
+# The audit log's filters: nothing found, and a "To" date before the "From" date.
+NO_AUDIT_EVENTS = "No audit events match these filters."
+END_BEFORE_START = "The end date must be on or after the start date."
 
 
 class OverviewPage(AppPage):
@@ -37,6 +47,10 @@ class UserRow:
     @property
     def root(self) -> Locator:
         return self.page.get_by_test_id(f"user-{self.email}")
+
+    @property
+    def name(self) -> Locator:
+        return self.root.locator("td[data-label='Name']")
 
     @property
     def role(self) -> Locator:
@@ -81,11 +95,24 @@ class UsersPage(AppPage):
         return self.page.locator("tbody tr")
 
     @property
+    def table(self) -> Table:
+        return Table(self.shell.main.get_by_role("table", name="Users"))
+
+    @property
+    def summary(self) -> Locator:
+        """ "Showing X–Y of N" above the table."""
+        return self.shell.main.get_by_text("Showing ")
+
+    @property
     def empty(self) -> Locator:
         return self.shell.main.get_by_text("No users match your search.")
 
     def row(self, email: str) -> UserRow:
         return UserRow(self.page, email)
+
+    def sort_by(self, key: str) -> None:
+        """Sort by one of the API's user sorts (`email`, `-email`, `display_name`, ...)."""
+        self.sort.select_option(label=USER_SORT_LABELS[key])
 
     def confirm_dialog(self, name: str) -> Dialog:
         return Dialog(self.page, name)
@@ -116,6 +143,14 @@ class DefinitionRow:
     @property
     def delete_button(self) -> Locator:
         return self.root.get_by_role("button", name=f"Delete {self.key}", exact=True)
+
+    @property
+    def label(self) -> Locator:
+        return self.root.locator("td[data-label='Label']")
+
+    @property
+    def default(self) -> Locator:
+        return self.root.locator("td[data-label='Default']")
 
 
 class DefinitionsPage(AppPage):
@@ -152,6 +187,36 @@ class DefinitionsPage(AppPage):
     def dialog(self, name: str = "New definition") -> Dialog:
         return Dialog(self.page, name)
 
+    def delete_dialog(self, label: str) -> Dialog:
+        """The confirmation asked before a definition is deleted."""
+        return Dialog(self.page, f"Delete {label}?")
+
+    def create_definition(
+        self,
+        key: str,
+        label: str,
+        description: str,
+        default: str,
+        *,
+        type: str = "Text",
+        category: str = "General",
+    ) -> None:
+        """Fill in the "New definition" dialog (type before default: it swaps the control)."""
+        self.new_definition_button.click()
+        dialog = self.dialog()
+        dialog.field("Key").fill(key)
+        dialog.field("Label").fill(label)
+        dialog.field("Description").fill(description)
+        dialog.field("Category").select_option(label=category)
+        dialog.field("Type").select_option(label=type)
+        dialog.field("Default value").fill(default)
+        dialog.button("Save definition").click()
+
+    def delete_definition(self, key: str, label: str) -> None:
+        """Delete a definition from its row, confirming in the dialog."""
+        self.row(key).delete_button.click()
+        self.delete_dialog(label).button("Delete").click()
+
 
 class AuditPage(AppPage):
     path: ClassVar[str] = "/audit"
@@ -182,5 +247,17 @@ class AuditPage(AppPage):
         return self.page.locator("tbody tr")
 
     @property
+    def table(self) -> Table:
+        return Table(self.shell.main.get_by_role("table", name="Audit events"))
+
+    def events(self, target: str, action: str | None = None) -> Locator:
+        """The rows about `target` (a user's email or a definition's key), of one action."""
+        rows = self.table.rows_with("Target", target)
+        return rows if action is None else rows.and_(self.table.rows_with("Action", action))
+
+    def details(self, event: Locator) -> Locator:
+        return self.table.cell(event, "Details")
+
+    @property
     def empty(self) -> Locator:
-        return self.shell.main.get_by_text("No audit events match these filters.")
+        return self.shell.main.get_by_text(NO_AUDIT_EVENTS)

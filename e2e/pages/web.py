@@ -8,6 +8,7 @@ from playwright.sync_api import Locator, Page
 
 from e2e.pages.base import AppPage
 from e2e.pages.regions.pagination import Pagination
+from e2e.pages.regions.table import Table
 
 NAV_LINKS = {"Dashboard": "/", "Settings": "/settings", "Profile": "/profile"}
 SORT_LABELS = {
@@ -17,6 +18,11 @@ SORT_LABELS = {
     "-updated": "Recently changed",
 }
 NO_MATCH = "No settings match your search."
+
+
+def welcome(display_name: str) -> str:
+    """The dashboard's greeting of the signed-in person."""
+    return f"Welcome back, {display_name}"
 
 
 class DashboardPage(AppPage):
@@ -34,6 +40,16 @@ class DashboardPage(AppPage):
     @property
     def recent_changes(self) -> Locator:
         return self.shell.main.get_by_role("heading", name="Recent changes")
+
+    @property
+    def recent_changes_list(self) -> Locator:
+        return self.shell.main.get_by_role("region", name="Recent changes")
+
+    def recent_change(self, label: str) -> Locator:
+        """The recent change of the setting labelled `label`: its link, new value and time."""
+        return self.recent_changes_list.get_by_role("listitem").filter(
+            has=self.page.get_by_role("link", name=label, exact=True)
+        )
 
 
 class SettingItem:
@@ -153,6 +169,10 @@ class HistoryPage(AppPage):
     def rows(self) -> Locator:
         return self.table.locator("tbody tr")
 
+    def column(self, header: str) -> Locator:
+        """The cells of one column ("When", "Action", "From", "To"), newest change first."""
+        return Table(self.table).column(header)
+
     @property
     def back_link(self) -> Locator:
         return self.shell.main.get_by_role("link", name="Back to settings")
@@ -191,6 +211,11 @@ class ProfilePage(AppPage):
     @property
     def save(self) -> Locator:
         return self.page.get_by_role("button", name="Save profile")
+
+    def save_display_name(self, name: str) -> None:
+        """Type a new display name and save the profile."""
+        self.display_name.fill(name)
+        self.save.click()
 
     @property
     def current_password(self) -> Locator:

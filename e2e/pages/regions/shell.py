@@ -48,6 +48,11 @@ class Shell:
         return self.page.get_by_role("button", name="Account menu")
 
     @property
+    def account_name(self) -> Locator:
+        """The signed-in person's display name, shown when the account menu is open."""
+        return self.banner.locator(".account-summary .account-name")
+
+    @property
     def sign_out_item(self) -> Locator:
         return self.page.get_by_role("menuitem", name="Sign out").or_(
             self.page.get_by_role("button", name="Sign out")
@@ -80,6 +85,14 @@ class Shell:
     @property
     def theme(self) -> Locator:
         return self.page.locator("html")
+
+    @property
+    def injected_markup(self) -> Locator:
+        """Elements that only text rendered as HTML would make: the XSS payloads' tags
+        (fixtures/payloads/xss.json). Neither app has any of them of its own."""
+        return self.page.locator(
+            "script:not([src]), iframe, [onerror], [onload], a[href^='javascript:' i]"
+        )
 
     def menu_is_collapsible(self) -> bool:
         """Whether the navigation sits behind the Menu button (narrow screens)."""
