@@ -119,6 +119,9 @@ const keyOf = (el) => {
     return state.ids.get(el);
 };
 const byKey = (key) => (state.byKey && state.byKey.get(key)?.deref()) || null;
+// Inputs whose parts (day, month, year; hours, minutes) Tab visits one by one while the
+// input itself keeps focus.
+const MULTI_FIELD = new Set(["date", "time", "datetime-local", "month", "week"]);
 const shownInViewport = (el, r) => {
     const style = getComputedStyle(el);
     const options = { opacityProperty: true, visibilityProperty: true };
@@ -137,6 +140,7 @@ const describe = (el) => {
         vx: r.left, vy: r.top, clientLeft: el.clientLeft, clientTop: el.clientTop,
         html: opening.slice(0, 200), href, shown: shownInViewport(el, r),
         isFrame: el.localName === "iframe" || el.localName === "frame",
+        fields: el.localName === "input" && MULTI_FIELD.has(el.type),
     };
 };
 const STYLE_PROPS = [
@@ -545,25 +549,63 @@ def _walk(
     reset_focus(page)
     stops: list[tuple[FocusStop, Frame, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    for _ in range(max_stops):
+    inner = 0
+    while len(stops) < max_stops:
         page.keyboard.press("Tab")
-        found = focused_element(page, styles=styles, cap_ms=cap_ms, container=container)
+        found = focused_element(page, styles=False, container=container)
         if found is None:
             return stops  # focus left the document: the sequence is complete
         key = found[0].key
-        if stops and key in (stops[0][0].key, stops[-1][0].key):
-            return stops  # wrapped round to the first stop, or Tab did not move focus
+        if stops and key == stops[-1][0].key:
+            if stops[-1][2].get("fields") and inner < _MULTI_FIELD_PRESSES:
+                inner += 1  # Tab went to the next part of a date or time input
+                continue
+            raise _stuck(stops, check)
+        inner = 0
+        if stops and key == stops[0][0].key:
+            return stops  # wrapped round to the first stop
         if key in seen:
             raise _trapped(stops, seen[key], check)
+        if styles:
+            found = focused_element(page, styles=True, cap_ms=cap_ms, container=container)
+            if found is None:
+                return stops
         seen[key] = len(stops)
         stops.append(found)
-    # The cap was spent: one more press tells a sequence of exactly max_stops stops (it
-    # wraps or leaves now) from a longer one.
-    page.keyboard.press("Tab")
-    found = focused_element(page, container=container)
-    if found is None or found[0].key in (stops[0][0].key, stops[-1][0].key):
-        return stops
+    # The cap was spent: more presses tell a sequence of exactly max_stops stops (it wraps
+    # or leaves now) from a longer one.
+    last = stops[-1] if stops else None
+    for _ in range(_MULTI_FIELD_PRESSES + 1 if last and last[2].get("fields") else 1):
+        page.keyboard.press("Tab")
+        found = focused_element(page, container=container)
+        if found is None or found[0].key == stops[0][0].key:
+            return stops
+        if found[0].key != stops[-1][0].key:
+            break
     raise _capped(stops, max_stops, check)
+
+
+def _stuck(stops: Sequence[tuple[FocusStop, Frame, dict[str, Any]]], check: str) -> FocusError:
+    described = [stop.describe() for stop, _, _ in stops]
+    looped = [*described, f"still stop {len(stops)}: {described[-1]}"]
+    expected = [*described, "the next stop, the first stop again, or out of the page"]
+    return FocusError(
+        sequences_message(
+            f"Tab is trapped: it does not move focus away from stop {len(stops)}, so nothing"
+            " after it can be reached (a keyboard trap, WCAG 2.1.2).",
+            expected,
+            looped,
+            actual_title="Actual (Tab presses)",
+            mark=len(stops),
+        ),
+        check=check,
+        expected=expected,
+        actual=looped,
+    )
+
+
+# Tab presses a date or time input may take for its parts before the walk moves on.
+_MULTI_FIELD_PRESSES = 8
 
 
 def _capped(
@@ -956,6 +998,7 @@ def tab_to(page: Page, target: Locator, *, max_presses: int = MAX_STOPS) -> int:
     handle = target.element_handle()
     passed: list[str] = []
     keys: set[str] = set()
+    last: tuple[str, bool] | None = None
     problem = f"{max_presses} presses of Tab did not reach it (max_presses={max_presses})"
     for presses in range(1, max_presses + 1):
         page.keyboard.press("Tab")
@@ -965,10 +1008,14 @@ def tab_to(page: Page, target: Locator, *, max_presses: int = MAX_STOPS) -> int:
         if found is None:
             problem = "focus left the page first"
             break
-        if found[0].key in keys:
+        key = found[0].key
+        if last is not None and key == last[0] and last[1]:
+            continue  # the next part of a date or time input
+        if key in keys:
             problem = "the Tab sequence came round again without it"
             break
-        keys.add(found[0].key)
+        keys.add(key)
+        last = (key, bool(found[2].get("fields")))
         passed.append(found[0].describe())
     expected = [f"Tab until {target} has focus"]
     raise FocusError(

@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page
 
 from fixtures.a11y import KeyboardChecks
 from harness.artifacts import attachments
-from harness.keyboard import FocusError
+from harness.keyboard import FocusError, reset_focus
 
 pytestmark = pytest.mark.viewports("desktop")
 
@@ -349,6 +349,29 @@ def test_a_tab_trap_fails_instead_of_walking_to_the_cap(
         'button "Inside two"',
         'back to stop 2: button "Inside one"',
     ]
+
+
+def test_a_tab_that_does_not_move_focus_fails_as_a_trap(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    with pytest.raises(FocusError) as failure:
+        keyboard_checks.assert_focus_visible(open_page("tab-trap.html?stuck"))
+    assert str(failure.value).startswith(
+        "Tab is trapped: it does not move focus away from stop 3, so nothing after it can be"
+        " reached"
+    )
+    assert failure.value.actual[-1].startswith('still stop 3: button "Inside two"')
+
+
+def test_the_parts_of_date_and_time_inputs_do_not_end_the_walk(
+    open_page: OpenPage, keyboard_checks: KeyboardChecks
+) -> None:
+    page = open_page("date-fields.html")
+    names = ["Before", "From", "At", "When", "After"]
+    assert [s.name for s in keyboard_checks.tab_sequence(page)] == names
+    assert [s.name for s in keyboard_checks.assert_all_reachable(page)] == names
+    reset_focus(page)
+    assert keyboard_checks.tab_to(page, page.get_by_role("button", name="After")) > len(names)
 
 
 def test_tab_to_reaches_a_control_or_shows_the_stops_passed(
