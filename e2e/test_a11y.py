@@ -210,6 +210,17 @@ def test_the_skip_link_comes_first_and_focus_is_always_visible(
     keyboard_checks.assert_focus_visible(signed_in_page)
 
 
+@pytest.mark.parametrize(("app", "page_class"), PAGES)
+def test_every_interactive_element_is_reachable_by_keyboard(
+    app: AppName,
+    page_class: type[AppPage],
+    signed_in_page: Page,
+    keyboard_checks: KeyboardChecks,
+) -> None:
+    open_and_settle(page_class(signed_in_page))
+    keyboard_checks.assert_all_reachable(signed_in_page)
+
+
 @pytest.mark.parametrize(
     ("app", "page_class"),
     [
