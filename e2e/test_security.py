@@ -8,16 +8,34 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from html import escape
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Dialog, Page, Playwright, expect
+from playwright.sync_api import (
+    APIResponse,
+    ConsoleMessage,
+    Dialog,
+    Page,
+    Playwright,
+    Response,
+    expect,
+)
 
 from e2e.pages import admin, web
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.shell import Shell
-from fixtures.auth import Account, PageFor, Role
-from fixtures.data import ApiAs, MakeDefinition, MakeUser
+from fixtures.auth import Account, PageFor, Role, new_password
+from fixtures.data import (
+    ApiAs,
+    Definition,
+    MakeDefinition,
+    MakeUser,
+    RemoveDefinitionLater,
+    RemoveUserLater,
+    unique_word,
+)
 from fixtures.mocks import PAYLOADS
 from harness.api import ApiClient
 from harness.targets import AppName, Targets
@@ -26,30 +44,25 @@ pytestmark = pytest.mark.security
 
 XSS_PAYLOADS: list[str] = json.loads((PAYLOADS / "xss.json").read_text(encoding="utf-8"))
 
-# Every admin endpoint of the API contract (docs/reference-system.md), with a body for
-# the mutating ones: a user must get 403 and a stranger 401, whatever the body.
-ADMIN_ENDPOINTS = [
-    ("GET", "/api/admin/overview"),
-    ("GET", "/api/admin/users"),
-    ("POST", "/api/admin/users"),
-    ("PATCH", "/api/admin/users/1"),
-    ("DELETE", "/api/admin/users/1"),
-    ("GET", "/api/admin/definitions"),
-    ("POST", "/api/admin/definitions"),
-    ("PUT", "/api/admin/definitions/general.language"),
-    ("DELETE", "/api/admin/definitions/general.language"),
-    ("GET", "/api/admin/audit"),
-]
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
 CSP_DIRECTIVES = ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'")
+ATTACKER = "http://attacker.test"
 
 
 def role_for(app: AppName) -> Role:
     return "admin" if app == "admin" else "user"
+
+
+def error_code(response: APIResponse) -> str:
+    """The API error's code, or what came instead of an API error."""
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return f"(not an API error: {response.text()[:80]!r})"
 
 
 # --- cookies and CSRF --------------------------------------------------------------------
@@ -86,58 +99,223 @@ def test_a_mutating_request_without_the_csrf_token_is_refused(
     assert client.get("/api/auth/me")["user"]["display_name"] == account.display_name
 
 
-@pytest.mark.parametrize("app", ["admin"])
-def test_a_cross_origin_form_post_is_refused(
-    app: AppName,
+@pytest.mark.parametrize("app", ["web", "admin"])
+def test_a_request_from_another_origin_is_refused_even_with_the_token(
+    app: AppName, make_user: MakeUser, api_as: ApiAs
+) -> None:
+    # What a browser that sends the cookie cross-site would do: session, token and all,
+    # but the Origin of the attacker's page.
+    account = make_user(role_for(app))
+    client = api_as(account, app)
+
+    response = client.raw(
+        "PATCH", "/api/profile", {"display_name": "Forged"}, headers={"Origin": ATTACKER}
+    )
+
+    assert (response.status, error_code(response)) == (403, "csrf_failed")
+    assert client.get("/api/auth/me")["user"]["display_name"] == account.display_name
+
+
+def post_from_another_site(page: Page, action: str, fields: dict[str, str]) -> Response:
+    """Open, in `page`, a page of another site that posts a form to `action` as soon as it
+    loads (what a forged link does), and return the app's answer to that post."""
+    inputs = "".join(
+        f'<input name="{escape(name)}" value="{escape(value)}">' for name, value in fields.items()
+    )
+    html = (
+        f'<form method="post" action="{escape(action)}">{inputs}</form>'
+        "<script>document.forms[0].submit()</script>"
+    )
+    page.route(f"{ATTACKER}/", lambda route: route.fulfill(content_type="text/html", body=html))
+    with page.expect_response(lambda r: r.url == action and r.request.method == "POST") as posted:
+        page.goto(f"{ATTACKER}/")
+    return posted.value
+
+
+@pytest.mark.web
+def test_a_cross_origin_form_post_cannot_reset_a_users_setting(
+    make_user: MakeUser,
+    make_definition: MakeDefinition,
+    page_for: PageFor,
+    api_as: ApiAs,
+    targets: Targets,
+) -> None:
+    # A reset needs no body: the forged form has no fields. The browser may or may not send
+    # the cookie (SameSite), and labels the post as a form; the API must refuse it whichever
+    # of those it checks first, and the value must stay.
+    definition = make_definition("text")
+    person = make_user("user")
+    api = api_as(person)
+    api.call("PUT", f"/api/settings/{definition.key}", {"value": "my own value"})
+    page = page_for(person, "web")
+
+    answer = post_from_another_site(page, f"{targets.web}/api/settings/{definition.key}/reset", {})
+
+    assert answer.status in (401, 403, 415), answer.status
+    stored = api.get(f"/api/settings/{definition.key}")
+    assert (stored["value"], stored["is_default"]) == ("my own value", False)
+    assert api.get(f"/api/settings/{definition.key}/history")["total"] == 1
+
+
+@pytest.mark.admin
+def test_a_cross_origin_form_post_cannot_create_a_user(
     admin_page: Page,
     targets: Targets,
     seeded_admin_api: ApiClient,
-    faker_seed: int,
+    remove_user_later: RemoveUserLater,
 ) -> None:
-    # A page on another site that posts a form to the admin API while the admin is
-    # signed in: the browser may or may not send the cookie; the API must refuse either way.
-    email = f"forged.{faker_seed % 10**9}@example.test"
-    evil = "http://attacker.test/"
-    form = (
-        f'<form method="post" action="{targets.admin}/api/admin/users">'
-        f'<input name="email" value="{email}"><input name="password" value="x1234567890">'
-        '<input name="display_name" value="Forged"><input name="role" value="admin">'
-        "</form><script>document.forms[0].submit()</script>"
-    )
-    admin_page.route(evil, lambda route: route.fulfill(content_type="text/html", body=form))
-    admin_page.goto("/")
-    with admin_page.expect_response(re.compile(r"/api/admin/users$")) as posted:
-        admin_page.goto(evil)
+    # The browser may or may not send the admin's cookie; the API must refuse either way.
+    email = f"{unique_word('forged')}@example.test"
+    remove_user_later(email)  # only there if the post got through
+    fields = {"email": email, "password": new_password(), "display_name": "Forged", "role": "admin"}
 
-    assert posted.value.status in (401, 403, 415)
+    answer = post_from_another_site(admin_page, f"{targets.admin}/api/admin/users", fields)
+
+    assert answer.status in (401, 403, 415), answer.status
     assert seeded_admin_api.get("/api/admin/users", q=email)["total"] == 0
 
 
 # --- access control ----------------------------------------------------------------------
 
+# The contract's admin endpoints (docs/reference-system.md), path parameters as {}. The
+# OpenAPI document must list at least these, so that a document which leaves some out
+# cannot make the access-control specs pass by testing less.
+CONTRACT_ADMIN_ENDPOINTS = frozenset(
+    {
+        ("GET", "/api/admin/overview"),
+        ("GET", "/api/admin/users"),
+        ("POST", "/api/admin/users"),
+        ("PATCH", "/api/admin/users/{}"),
+        ("DELETE", "/api/admin/users/{}"),
+        ("GET", "/api/admin/definitions"),
+        ("POST", "/api/admin/definitions"),
+        ("PUT", "/api/admin/definitions/{}"),
+        ("DELETE", "/api/admin/definitions/{}"),
+        ("GET", "/api/admin/audit"),
+    }
+)
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
-@pytest.mark.parametrize(("method", "path"), ADMIN_ENDPOINTS)
-def test_admin_endpoints_refuse_users_and_strangers(
-    method: str,
-    path: str,
-    targets: Targets,
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One operation of the API's OpenAPI document."""
+
+    method: str
+    path: str
+    path_types: tuple[tuple[str, str], ...]  # (name, JSON schema type) of each path parameter
+    has_body: bool
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def shape(self) -> tuple[str, str]:
+        return self.method, re.sub(r"\{[^}]+\}", "{}", self.path)
+
+    def url(self, samples: dict[str, str]) -> str:
+        """The path with each parameter filled in with the sample of its type."""
+        path = self.path
+        for name, kind in self.path_types:
+            value = samples.get(kind, samples["string"])
+            path = path.replace(f"{{{name}}}", quote(value, safe=""))
+        return path
+
+
+def admin_endpoints(client: ApiClient) -> list[Endpoint]:
+    """Every operation under /api/admin in the OpenAPI document of the client's origin."""
+    document = client.call("GET", "/api/openapi.json")
+    found: list[Endpoint] = []
+    for path, item in document.get("paths", {}).items():
+        if path != "/api/admin" and not path.startswith("/api/admin/"):
+            continue
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+            path_types = tuple(
+                (p["name"], p.get("schema", {}).get("type", "string"))
+                for p in parameters
+                if p.get("in") == "path"
+            )
+            found.append(Endpoint(method.upper(), path, path_types, "requestBody" in operation))
+    missing = CONTRACT_ADMIN_ENDPOINTS - {endpoint.shape for endpoint in found}
+    assert not missing, f"{client.base_url}/api/openapi.json lacks {sorted(missing)}"
+    return found
+
+
+def answers(client: ApiClient, samples: dict[str, str]) -> dict[str, tuple[int, str]]:
+    """Status and error code of every admin endpoint of the client's origin."""
+    answered: dict[str, tuple[int, str]] = {}
+    for endpoint in admin_endpoints(client):
+        # Any body will do: the request must be refused before the body is looked at.
+        body: dict[str, object] | None = {} if endpoint.has_body else None
+        response = client.raw(endpoint.method, endpoint.url(samples), body)
+        answered[str(endpoint)] = (response.status, error_code(response))
+    return answered
+
+
+@dataclass(frozen=True)
+class Bystanders:
+    """A user and a definition of the spec's own, named in the admin endpoints' paths: an
+    endpoint that wrongly let a request through could only touch these."""
+
+    user: Account
+    definition: Definition
+
+    @property
+    def samples(self) -> dict[str, str]:
+        return {"integer": str(self.user.id), "string": self.definition.key}
+
+    def assert_untouched(self, api: ApiClient) -> None:
+        found = api.get("/api/admin/users", q=self.user.email)["items"]
+        assert [(u["email"], u["role"], u["active"]) for u in found] == [
+            (self.user.email, "user", True)
+        ]
+        stored = api.get(f"/api/settings/{self.definition.key}")
+        assert (stored["label"], stored["default"]) == (self.definition.label, "hello")
+
+
+@pytest.fixture
+def bystanders(make_user: MakeUser, make_definition: MakeDefinition) -> Bystanders:
+    """A user and a text definition (default "hello") for the admin endpoints' paths."""
+    return Bystanders(make_user("user"), make_definition("text", default="hello"))
+
+
+@pytest.mark.parametrize("app", ["web", "admin"])
+def test_every_admin_endpoint_refuses_a_request_without_a_session(
+    app: AppName,
     playwright: Playwright,
-    worker_accounts: dict[str, Account],
+    targets: Targets,
+    bystanders: Bystanders,
+    seeded_admin_api: ApiClient,
 ) -> None:
-    user = worker_accounts["user"]
-    for origin in (targets.web, targets.admin):
-        stranger = ApiClient.anonymous(playwright, origin)
-        body: dict[str, str] | None = {} if method in ("POST", "PUT", "PATCH") else None
-        refused = stranger.raw(method, path, body)
-        status, error = refused.status, refused.json()["error"]["code"]
+    stranger = ApiClient.anonymous(playwright, targets.url(app))
+    try:
+        answered = answers(stranger, bystanders.samples)
+    finally:
         stranger.close()
-        assert (status, error) == (401, "not_authenticated"), f"{method} {origin}{path}"
-    client = ApiClient.signed_in(playwright, targets.web, user.email, user.password)
-    forbidden = client.raw(method, path, {} if method in ("POST", "PUT", "PATCH") else None)
-    status, answer = forbidden.status, forbidden.json()
-    client.close()
-    assert status == 403, f"{method} {path} as a user"
-    assert answer["error"]["code"] in ("forbidden", "admin_required")
+
+    wrong = {name: got for name, got in answered.items() if got != (401, "not_authenticated")}
+    assert not wrong, f"{app}: admin endpoints that did not answer 401 without a session: {wrong}"
+    bystanders.assert_untouched(seeded_admin_api)
+
+
+def test_every_admin_endpoint_refuses_a_signed_in_user(
+    make_user: MakeUser, api_as: ApiAs, bystanders: Bystanders, seeded_admin_api: ApiClient
+) -> None:
+    # A user's session is on the web origin: the admin origin does not let users sign in.
+    user = api_as(make_user("user"), "web")
+
+    answered = answers(user, bystanders.samples)
+
+    wrong = {
+        name: got
+        for name, got in answered.items()
+        if got[0] != 403 or got[1] not in ("forbidden", "admin_required")
+    }
+    assert not wrong, f"admin endpoints that did not answer 403 to a user: {wrong}"
+    bystanders.assert_untouched(seeded_admin_api)
 
 
 @pytest.mark.parametrize("app", ["admin"])
@@ -163,81 +341,196 @@ def test_the_admin_app_shows_a_user_nothing(
 # --- XSS ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def xss_watch() -> list[str]:
-    """Dialogs opened by any page of the test (an alert() that ran)."""
-    return []
+class ScriptWatch:
+    """Signs that injected script ran, or that text was rendered as markup: dialogs opened,
+    errors thrown, and the browser's Content-Security-Policy refusals (logged when markup
+    with inline script reaches the page, even though the CSP keeps it from running)."""
 
+    def __init__(self) -> None:
+        self.signs: list[str] = []
 
-def watch_for_script(page: Page, opened: list[str]) -> None:
-    def on_dialog(dialog: Dialog) -> None:
-        opened.append(dialog.message)
+    def watch(self, page: Page) -> Page:
+        page.on("dialog", self._on_dialog)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.signs.append(f"page error: {error}"))
+        return page
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.signs.append(f"dialog: {dialog.message}")
         dialog.dismiss()
 
-    page.on("dialog", on_dialog)
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.signs.append(f"CSP: {message.text}")
+
+    def assert_inert(self, page: Page) -> None:
+        """Nothing of a payload ran or became markup on the page shown now."""
+        expect(Shell(page).injected_markup).to_have_count(0)
+        assert page.evaluate("window.__xss") is None, "an injected script ran"
+        assert self.signs == [], f"injected markup or script: {self.signs}"
 
 
-def assert_inert(page: Page, opened: list[str]) -> None:
-    assert page.evaluate("window.__xss") is None, "an injected script ran"
-    assert opened == [], f"an injected script opened a dialog: {opened}"
-    assert page.locator("main img[src='x'], main svg[onload], main iframe[srcdoc]").count() == 0
+@pytest.fixture
+def script_watch() -> ScriptWatch:
+    """Watches the pages a spec hands it for script that payloads made run."""
+    return ScriptWatch()
 
 
-@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=range(len(XSS_PAYLOADS)))
-def test_script_in_a_setting_value_renders_as_text(
+def audit_details(api: ApiClient, actor: str, action: str, target: str) -> str:
+    """The details the API recorded for the newest `action` on `target` by `actor`."""
+    items = api.get("/api/admin/audit", actor=actor, action=action)["items"]
+    found = [event["details"] for event in items if event["target"] == target]
+    assert found, f"no {action} of {target} by {actor} in the audit log"
+    return str(found[0])
+
+
+PAYLOAD_IDS = [str(index) for index in range(len(XSS_PAYLOADS))]
+
+
+@pytest.mark.web
+@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=PAYLOAD_IDS)
+def test_script_typed_as_a_display_name_renders_as_text(
     payload: str,
     make_user: MakeUser,
     page_for: PageFor,
-    make_definition: MakeDefinition,
     api_as: ApiAs,
-    xss_watch: list[str],
+    script_watch: ScriptWatch,
 ) -> None:
-    definition = make_definition("text", constraints={"max_length": 200})
     person = make_user("user")
-    api_as(person).call("PUT", f"/api/settings/{definition.key}", {"value": payload})
-    page = page_for(person, "web")
-    watch_for_script(page, xss_watch)
+    page = script_watch.watch(page_for(person, "web"))
+    profile = web.ProfilePage(page).open()
 
-    settings = web.SettingsPage(page).open(f"q={quote(definition.label)}")
-    expect(settings.setting(definition.key, definition.label).control).to_have_value(payload)
-    history = web.HistoryPage(page, definition.key).open()
-    expect(history.rows.first).to_contain_text(payload)
-    assert_inert(page, xss_watch)
+    profile.save_display_name(payload)
+
+    expect(profile.shell.toast("Profile saved.")).to_be_visible()
+    assert api_as(person).get("/api/auth/me")["user"]["display_name"] == payload
+    expect(profile.display_name).to_have_value(payload)
+    script_watch.assert_inert(page)
+
+    dashboard = web.DashboardPage(page).open()
+    expect(dashboard.welcome).to_have_text(web.welcome(payload))
+    dashboard.shell.open_account_menu()
+    expect(dashboard.shell.account_name).to_have_text(payload)
+    script_watch.assert_inert(page)
 
 
-@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=range(len(XSS_PAYLOADS)))
-def test_script_in_names_and_labels_renders_as_text_in_both_apps(
+@pytest.mark.web
+@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=PAYLOAD_IDS)
+def test_script_typed_as_a_setting_value_renders_as_text(
     payload: str,
     make_user: MakeUser,
-    page_for: PageFor,
     make_definition: MakeDefinition,
-    admin_page: Page,
-    xss_watch: list[str],
-    faker_seed: int,
+    page_for: PageFor,
+    api_as: ApiAs,
+    script_watch: ScriptWatch,
 ) -> None:
-    word = f"xs{faker_seed % 10**8:08d}"
-    definition = make_definition(
-        "text", label=f"{word} {payload}"[:120], description=f"{payload} {word}"
-    )
-    person = make_user("user", display_name=payload[:80])
+    definition = make_definition("text", default="hello", constraints={"max_length": 200})
+    person = make_user("user")
+    page = script_watch.watch(page_for(person, "web"))
+    settings = web.SettingsPage(page).open(f"q={quote(definition.label)}")
+    item = settings.setting(definition.key, definition.label)
 
-    # The web app: the user's own name, and the admin-made label and description.
-    page = page_for(person, "web")
-    watch_for_script(page, xss_watch)
+    item.set_text(payload)
+
+    expect(settings.shell.toast(f"Saved {definition.label}.")).to_be_visible()
+    assert api_as(person).get(f"/api/settings/{definition.key}")["value"] == payload
+    expect(item.control).to_have_value(payload)
+    script_watch.assert_inert(page)
+
     dashboard = web.DashboardPage(page).open()
-    expect(dashboard.welcome).to_contain_text(payload[:80])
-    settings = web.SettingsPage(page).open(f"q={word}")
-    expect(settings.item_headings).to_have_text([definition.label])
-    expect(settings.items.first).to_contain_text(definition.description)
-    assert_inert(page, xss_watch)
+    expect(dashboard.recent_change(definition.label)).to_contain_text(payload)
+    script_watch.assert_inert(page)
 
-    # The admin app: the name in the users table, the label in the definitions table.
-    watch_for_script(admin_page, xss_watch)
-    users = admin.UsersPage(admin_page).open(f"q={quote(person.email)}")
-    expect(users.row(person.email).root).to_contain_text(payload[:80])
-    definitions = admin.DefinitionsPage(admin_page).open(f"q={word}")
-    expect(definitions.row(definition.key).root).to_contain_text(definition.label)
-    assert_inert(admin_page, xss_watch)
+    history = web.HistoryPage(page, definition.key).open()
+    expect(history.column("To")).to_have_text([payload])
+    expect(history.column("From")).to_have_text(["hello"])
+    script_watch.assert_inert(page)
+
+
+@pytest.mark.admin
+@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=PAYLOAD_IDS)
+def test_script_typed_as_a_new_users_name_renders_as_text(
+    payload: str,
+    admin_page: Page,
+    remove_user_later: RemoveUserLater,
+    seeded_admin_api: ApiClient,
+    targets: Targets,
+    script_watch: ScriptWatch,
+) -> None:
+    email = f"{unique_word('xss')}@example.test"
+    remove_user_later(email)
+    page = script_watch.watch(admin_page)
+    users = admin.UsersPage(page).open()
+
+    users.create_user(email, payload, new_password())
+
+    expect(users.shell.toast("User created.")).to_be_visible()
+    users.search.fill(email)
+    row = users.row(email)
+    expect(row.name).to_have_text(payload)
+    row.deactivate_button.click()
+    confirm = users.confirm_dialog(f"Deactivate {payload}?")
+    expect(confirm.root).to_be_visible()
+    confirm.cancel()
+    script_watch.assert_inert(page)
+
+    # The audit log keeps a deleted user's name in the details of the deletion.
+    made = seeded_admin_api.get("/api/admin/users", q=email)["items"]
+    seeded_admin_api.call("DELETE", f"/api/admin/users/{made[0]['id']}")
+    deleter = targets.account("admin").email
+    details = audit_details(seeded_admin_api, deleter, "user.delete", email)
+    assert payload in details
+    audit = admin.AuditPage(page).open(f"actor={quote(deleter)}&action=user.delete")
+    expect(audit.details(audit.events(email, "user.delete"))).to_have_text(details)
+    script_watch.assert_inert(page)
+
+
+@pytest.mark.admin
+@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=PAYLOAD_IDS)
+def test_script_typed_into_the_definition_dialog_renders_as_text(
+    payload: str,
+    admin_page: Page,
+    make_user: MakeUser,
+    page_for: PageFor,
+    remove_definition_later: RemoveDefinitionLater,
+    seeded_admin_api: ApiClient,
+    worker_accounts: dict[str, Account],
+    script_watch: ScriptWatch,
+) -> None:
+    word = unique_word("xd")
+    key, label, description = f"e2e.{word}", f"{word} {payload}", f"{payload} {word}"
+    remove_definition_later(key)
+    page = script_watch.watch(admin_page)
+    definitions = admin.DefinitionsPage(page).open()
+
+    definitions.create_definition(key, label, description, payload)
+
+    expect(definitions.shell.toast("Definition saved.")).to_be_visible()
+    definitions.search.fill(word)
+    row = definitions.row(key)
+    expect(row.label).to_have_text(label)
+    expect(row.default).to_have_text(payload)
+    script_watch.assert_inert(page)
+
+    # A user sees the label, the description and the default value as they were typed.
+    person_page = script_watch.watch(page_for(make_user("user"), "web"))
+    settings = web.SettingsPage(person_page).open(f"q={word}")
+    expect(settings.item_headings).to_have_text([label])
+    expect(settings.items.first).to_contain_text(description)
+    expect(settings.setting(key, label).control).to_have_value(payload)
+    script_watch.assert_inert(person_page)
+
+    # Deleting it names it in the confirmation, then in the audit log.
+    definitions.delete_definition(key, label)
+    expect(definitions.shell.toast("Definition deleted.")).to_be_visible()
+    actor = worker_accounts["admin"].email
+    created = audit_details(seeded_admin_api, actor, "definition.create", key)
+    deleted = audit_details(seeded_admin_api, actor, "definition.delete", key)
+    assert payload in deleted
+    audit = admin.AuditPage(page).open(f"actor={quote(actor)}")
+    expect(audit.details(audit.events(key, "definition.create"))).to_have_text(created)
+    expect(audit.details(audit.events(key, "definition.delete"))).to_have_text(deleted)
+    script_watch.assert_inert(page)
 
 
 # --- redirects, lockout, headers ---------------------------------------------------------
