@@ -7,19 +7,21 @@ reads the result back through the API and after a reload.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from e2e.pages import admin, web
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.shell import Shell
 from fixtures.auth import Account, PageFor, new_password
-from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater
+from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater, unique_word
 from fixtures.mocks import MockApiFactory
 from harness.api import ApiClient, ApiError
-from harness.targets import AppName, Targets
+from harness.targets import AppName
 
 pytestmark = pytest.mark.integration
 
@@ -125,9 +127,9 @@ def test_reset_returns_to_the_default_and_the_history_shows_both(
 
 @pytest.mark.web
 def test_search_filter_and_sort_work_on_real_data(
-    user_page: Page, make_definition: MakeDefinition, faker_seed: int
+    user_page: Page, make_definition: MakeDefinition
 ) -> None:
-    word = f"zq{faker_seed % 10**8:08d}"
+    word = unique_word("zq")
     made = [
         make_definition("text", category="Privacy", label=f"Alpha {word}"),
         make_definition("boolean", category="Privacy", label=f"Bravo {word}"),
@@ -152,9 +154,9 @@ def test_search_filter_and_sort_work_on_real_data(
 
 @pytest.mark.web
 def test_pagination_walks_through_real_results(
-    user_page: Page, make_definition: MakeDefinition, faker_seed: int
+    user_page: Page, make_definition: MakeDefinition
 ) -> None:
-    word = f"pg{faker_seed % 10**8:08d}"
+    word = unique_word("pg")
     for index in range(23):
         make_definition("text", label=f"Paged {index:02d} {word}")
     settings = web.SettingsPage(user_page).open(f"q={word}")
@@ -180,10 +182,8 @@ def test_a_user_the_admin_creates_can_sign_in_to_the_web_app(
     admin_page: Page,
     web_guest_page: Page,
     remove_user_later: RemoveUserLater,
-    targets: Targets,
-    faker_seed: int,
 ) -> None:
-    email = f"created.{faker_seed % 10**9}@example.test"
+    email = f"{unique_word('created')}@example.test"
     password = new_password()
     remove_user_later(email)
     users = admin.UsersPage(admin_page).open()
@@ -200,20 +200,117 @@ def test_a_user_the_admin_creates_can_sign_in_to_the_web_app(
     expect(Shell(web_guest_page).heading).to_have_text("Dashboard")
 
 
+def expect_invalid(field: Locator, message: str) -> None:
+    """The field is marked invalid, and its error is the first thing it is described by."""
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(rf"^{re.escape(message)}"))
+
+
 @pytest.mark.admin
-def test_the_new_user_dialog_shows_field_errors(admin_page: Page, make_user: MakeUser) -> None:
+def test_the_new_user_dialog_shows_field_errors(
+    admin_page: Page, make_user: MakeUser, seeded_admin_api: ApiClient
+) -> None:
     taken = make_user("user")
     users = admin.UsersPage(admin_page).open()
     users.new_user_button.click()
     dialog = users.new_user_dialog
 
-    dialog.field("Email").fill(taken.email)
-    dialog.field("Display name").fill("Someone")
+    # The app's own checks: each field at fault says why; the others stay valid.
+    dialog.field("Email").fill("not-an-email")
     dialog.field("Password").fill("short")
     dialog.button("Create user").click()
 
+    expect_invalid(dialog.field("Email"), admin.ENTER_VALID_EMAIL)
+    expect_invalid(dialog.field("Display name"), admin.ENTER_DISPLAY_NAME)
+    expect_invalid(dialog.field("Password"), admin.PASSWORD_RULES)
+    expect(dialog.field("Role")).not_to_have_attribute("aria-invalid", "true")
+
+    # The API's check: an email in use; the fields now right are valid again.
+    dialog.field("Email").fill(taken.email)
+    dialog.field("Display name").fill("Someone Else")
+    dialog.field("Password").fill(new_password())
+    dialog.button("Create user").click()
+
+    expect_invalid(dialog.field("Email"), admin.EMAIL_TAKEN)
+    for label in ("Display name", "Password", "Role"):
+        expect(dialog.field(label)).not_to_have_attribute("aria-invalid", "true")
     expect(dialog.root).to_be_visible()
-    expect(dialog.root.locator("[aria-invalid='true']").first).to_be_visible()
+    found = seeded_admin_api.get("/api/admin/users", q=taken.email)["items"]
+    assert [user["display_name"] for user in found] == [taken.display_name]
+
+
+# Names for the users a sort spec makes: 23 words, more than a page of 20.
+SORT_WORDS = (
+    "Alfa",
+    "Bravo",
+    "Charlie",
+    "Delta",
+    "Echo",
+    "Foxtrot",
+    "Golf",
+    "Hotel",
+    "India",
+    "Juliett",
+    "Kilo",
+    "Lima",
+    "Mike",
+    "November",
+    "Oscar",
+    "Papa",
+    "Quebec",
+    "Romeo",
+    "Sierra",
+    "Tango",
+    "Uniform",
+    "Victor",
+    "Whiskey",
+)
+
+
+@pytest.mark.admin
+def test_the_users_list_sorts_and_pages_through_real_users(
+    admin_page: Page, make_user: MakeUser
+) -> None:
+    # Made in one order, named in a second and with emails in a third (23 is prime, so each
+    # step walks every word), so that each sort shows a different list.
+    prefix = unique_word("srt")
+    count = len(SORT_WORDS)
+    made = [
+        make_user(
+            display_name=f"{prefix} {SORT_WORDS[index * 5 % count]}",
+            email_prefix=f"{prefix}.{SORT_WORDS[index * 7 % count].lower()}",
+        )
+        for index in range(count)
+    ]
+    by_email = sorted(account.email for account in made)
+    by_name = sorted((account.display_name for account in made), key=str.lower)
+    newest = [account.email for account in reversed(made)]
+    users = admin.UsersPage(admin_page).open(f"q={prefix}")
+    emails, names = users.table.column("Email"), users.table.column("Name")
+
+    expect(emails).to_have_text(by_email[:20])
+    expect(users.summary).to_have_text(f"Showing 1–20 of {count}")
+    expect(users.pagination.status).to_have_text("Page 1 of 2")
+    expect(users.pagination.previous).to_be_disabled()
+    users.pagination.next.click()
+    expect(emails).to_have_text(by_email[20:])
+    expect(users.summary).to_have_text(f"Showing 21–{count} of {count}")
+    expect(users.pagination.next).to_be_disabled()
+    expect(admin_page).to_have_url(re.compile(r"page=2"))
+
+    users.sort_by("display_name")
+    expect(names).to_have_text(by_name[:20])
+    expect(users.pagination.status).to_have_text("Page 1 of 2")
+    expect(admin_page).to_have_url(re.compile(r"sort=display_name"))
+    users.pagination.next.click()
+    expect(names).to_have_text(by_name[20:])
+
+    users.sort_by("-created_at")
+    expect(emails).to_have_text(newest[:20])
+    users.sort_by("-email")
+    expect(emails).to_have_text(list(reversed(by_email))[:20])
+    users.pagination.next.click()
+    expect(emails).to_have_text(list(reversed(by_email))[20:])
 
 
 @pytest.mark.admin
@@ -267,7 +364,48 @@ def test_a_default_the_admin_changes_reaches_users(
 
 
 @pytest.mark.admin
-def test_the_audit_log_shows_the_admins_actions(
+def test_the_audit_log_actor_and_action_filters_narrow_to_the_admins_own_actions(
+    admin_page: Page,
+    worker_accounts: dict[str, Account],
+    make_user: MakeUser,
+    remove_user_later: RemoveUserLater,
+) -> None:
+    account = make_user("user")  # made by the seeded admin: someone else's action
+    created = f"{unique_word('audited')}@example.test"
+    remove_user_later(created)
+    users = admin.UsersPage(admin_page).open()
+    users.create_user(created, "Audited Person", new_password())
+    expect(users.shell.toast("User created.")).to_be_visible()
+    users.search.fill(account.email)
+    users.row(account.email).role.select_option(label="Admin")
+    expect(users.shell.toast("Role updated.")).to_be_visible()
+    actor = worker_accounts["admin"].email
+
+    audit = admin.AuditPage(admin_page).open()
+    expect(audit.events(account.email, "user.create")).to_have_count(1)
+
+    audit.actor.fill(actor)
+    expect(audit.table.column("Actor").filter(has_not_text=actor)).to_have_count(0)
+    expect(audit.events(account.email, "user.create")).to_have_count(0)
+    expect(audit.events(created, "user.create")).to_have_count(1)
+    expect(audit.events(account.email, "user.update")).to_have_count(1)
+
+    audit.action.select_option("user.update")
+    expect(audit.table.column("Action").filter(has_not_text="user.update")).to_have_count(0)
+    expect(audit.events(created)).to_have_count(0)
+    update = audit.events(account.email, "user.update")
+    expect(update).to_have_count(1)
+    expect(audit.details(update)).to_have_text("role: user → admin")
+    expect(admin_page).to_have_url(
+        re.compile(rf"actor={re.escape(quote(actor))}&action=user\.update")
+    )
+
+    audit.actor.fill(f"{actor}.nobody")
+    expect(audit.empty).to_be_visible()
+
+
+@pytest.mark.admin
+def test_the_audit_log_date_filter_keeps_only_the_days_asked_for(
     admin_page: Page,
     worker_accounts: dict[str, Account],
     make_user: MakeUser,
@@ -278,14 +416,33 @@ def test_the_audit_log_shows_the_admins_actions(
     users.row(account.email).role.select_option(label="Admin")
     expect(users.shell.toast("Role updated.")).to_be_visible()
     actor = worker_accounts["admin"].email
+    # The day the API recorded (UTC), not the test machine's: a run near midnight holds.
+    recorded = seeded_admin_api.get("/api/admin/audit", actor=actor, action="user.update")
+    at = next(event["at"] for event in recorded["items"] if event["target"] == account.email)
+    day = date.fromisoformat(at[:10])
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
+    audit = admin.AuditPage(admin_page).open(f"actor={quote(actor)}&action=user.update")
+    ours = audit.events(account.email, "user.update")
+    expect(ours).to_have_count(1)
 
-    audit = admin.AuditPage(admin_page).open()
-    audit.actor.fill(actor)
-    audit.action.select_option("user.update")
+    audit.since.fill(day.isoformat())
+    audit.until.fill(day.isoformat())
+    expect(admin_page).to_have_url(re.compile(rf"since={day}&until={day}"))
+    expect(ours).to_have_count(1)
 
-    expect(audit.rows.filter(has_text=account.email)).to_have_count(1)
-    expect(audit.rows.first).to_contain_text(actor)
-    expect(admin_page).to_have_url(re.compile(r"action=user\.update"))
+    audit.until.fill(before.isoformat())  # before the start: refused, nothing applied
+    expect_invalid(audit.until, admin.END_BEFORE_START)
+    expect(admin_page).to_have_url(re.compile(rf"until={day}"))
+
+    audit.since.fill("")  # up to the day before: not ours
+    expect(admin_page).to_have_url(re.compile(rf"until={before}"))
+    expect(ours).to_have_count(0)
+
+    audit.until.fill("")
+    expect(ours).to_have_count(1)
+    audit.since.fill(after.isoformat())  # from the day after: nothing at all yet
+    expect(audit.empty).to_be_visible()
+    expect(admin_page).to_have_url(re.compile(rf"since={after}"))
 
 
 # --- states only mocks can show ----------------------------------------------------------
