@@ -29,6 +29,7 @@ from harness.report.model import (
     RunInfo,
     TestResult,
 )
+from harness.report.runwide import RunFiles, load_run_files
 
 OUTCOME_LABELS = {
     "passed": "Passed",
@@ -67,34 +68,53 @@ def duration(seconds: float) -> str:
     return f"{minutes} min {rest} s"
 
 
-def write_html(results: Results, folder: Path) -> Path:
+def write_html(results: Results, folder: Path, *, sources: Path | None = None) -> Path:
+    """Write `folder`/report.html; its run-wide sections come from the a11y.json and
+    vitals.json in `sources` (default: `folder`), read now."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / HTML_FILE
-    path.write_text(render(results), encoding="utf-8")
+    path.write_text(render(results, load_run_files(sources or folder)), encoding="utf-8")
     return path
 
 
-def render(results: Results) -> str:
+def render(results: Results, files: RunFiles | None = None) -> str:
+    # Imported here: the sections draw with this module's helpers (charts, escaping).
+    from harness.report.sections import a11y_section, performance_section
+
+    files = files or RunFiles()
     counts = results.counts()
     headline = ", ".join(f"{n} {OUTCOME_LABELS[o].lower()}" for o, n in counts.items() if n)
+    headline = headline or "no tests"
+    failed = results.failed()
+    if failed and not results.tests_failed():
+        headline = f"run failed, {headline}"
+    ordered = _ordered(results.tests)
+    anchors = {test.nodeid: f"t{index}" for index, test in enumerate(ordered)}
+    sections = []
+    if files.a11y is not None:
+        sections.append(a11y_section(files.a11y, results.tests, anchors))
+    if files.vitals is not None:
+        sections.append(performance_section(files.vitals, anchors))
+    sections += [f'<p class="problem">{esc(problem)}</p>' for problem in files.problems]
     body = "\n".join(
         [
-            _header(results, headline or "no tests"),
+            _header(results, headline),
             "<main>",
             _summary(results, counts),
+            *sections,
             _controls(len(results.tests)),
-            _test_list(results.tests),
+            _test_list(ordered),
             "</main>",
             _footer(),
         ]
     )
     template = string.Template(_asset("template.html"))
     return template.substitute(
-        title=esc(f"{results.title}: {headline or 'no tests'}"),
+        title=esc(f"{results.title}: {headline}"),
         css=_asset("report.css"),
         body=body,
         js=_asset("report.js"),
-        status="failed" if results.failed() else "passed",
+        status="failed" if failed else "passed",
     )
 
 
@@ -113,8 +133,25 @@ def _header(results: Results, headline: str) -> str:
         parts.append(f"{len(runs)} {label}, {esc(duration(total))} in all")
     return (
         f'<header class="page-header"><h1>{esc(results.title)}</h1>'
-        f'<p class="headline">{" · ".join(parts)}</p>{_runs(runs)}</header>'
+        f'<p class="headline">{" · ".join(parts)}</p>{_run_failed(results)}{_runs(runs)}'
+        "</header>"
     )
+
+
+def _run_failed(results: Results) -> str:
+    """Why the run failed when it is not (only) a failing test: the API latency gate,
+    --fail-on-flaky, an interrupted run or any other non-zero exit status."""
+    reasons = results.failure_reasons()
+    if not reasons:
+        return ""
+    if results.tests_failed():
+        lead = "The run also failed because of:"
+    else:
+        statuses = sorted({r.exit_status for r in results.runs if r.exit_status})
+        status = f" with exit status {', '.join(map(str, statuses))}" if statuses else ""
+        lead = f"The run failed{status} though no test failed:"
+    items = "".join(f"<li>{esc(reason)}</li>" for reason in reasons)
+    return f'<div class="run-failed"><p><strong>{esc(lead)}</strong></p><ul>{items}</ul></div>'
 
 
 def _when(iso: str) -> str:
@@ -212,9 +249,14 @@ def _footer() -> str:
 # --- the list of tests ---
 
 
-def _test_list(tests: Sequence[TestResult]) -> str:
-    ordered = sorted(enumerate(tests), key=lambda pair: (_RANK.get(pair[1].outcome, 99), pair[0]))
-    items = [_test(test, index) for index, (_, test) in enumerate(ordered)]
+def _ordered(tests: Sequence[TestResult]) -> list[TestResult]:
+    """The tests as the list shows them: most urgent outcome first, then as they ran."""
+    ranked = sorted(enumerate(tests), key=lambda pair: (_RANK.get(pair[1].outcome, 99), pair[0]))
+    return [test for _, test in ranked]
+
+
+def _test_list(ordered: Sequence[TestResult]) -> str:
+    items = [_test(test, index) for index, test in enumerate(ordered)]
     return (
         f'<ol class="tests" id="tests">{"".join(items)}</ol>'
         '<p id="empty" class="empty" hidden>No test matches the filter.</p>'
@@ -549,7 +591,7 @@ def vitals_pages(data: object) -> list[tuple[str, list[VitalRow]]]:
     return found
 
 
-def _metric_label(metric: str) -> str:
+def metric_label(metric: str) -> str:
     return metric.removesuffix("_ms").upper()
 
 
@@ -578,7 +620,7 @@ def vitals_chart(label: str, rows: Sequence[VitalRow]) -> str:
             return round(left + width * value / scale, 1)
 
         runs = ", ".join(format_metric(v, row.unit) for v in row.runs)
-        name = _metric_label(row.metric)
+        name = metric_label(row.metric)
         tip = (
             f"{name}: median {format_metric(row.median, row.unit)}, budget"
             f" {format_metric(row.budget, row.unit)}, runs {runs or '-'} ({row.status})"
@@ -608,7 +650,7 @@ def vitals_chart(label: str, rows: Sequence[VitalRow]) -> str:
         status = "".join(ch for ch in row.status if ch.isalnum() or ch == "-")
         parts.append(f'<g class="metric {esc(status)}">{"".join(shapes)}</g>')
     summary = "; ".join(
-        f"{_metric_label(r.metric)} {format_metric(r.median, r.unit)} against"
+        f"{metric_label(r.metric)} {format_metric(r.median, r.unit)} against"
         f" {format_metric(r.budget, r.unit)}"
         for r in rows
     )
@@ -623,7 +665,7 @@ def _vitals(artifact: Artifact) -> str:
     parts = [f'<div class="artifact vitals"><h4>{esc(artifact.title or "Web Vitals")}</h4>']
     for label, rows in pages:
         table_rows = "".join(
-            f'<tr class="{esc(r.status)}"><th scope=row>{esc(_metric_label(r.metric))}</th>'
+            f'<tr class="{esc(r.status)}"><th scope=row>{esc(metric_label(r.metric))}</th>'
             f"<td>{esc(len(r.runs))}</td><td>{esc(format_metric(r.median, r.unit))}</td>"
             f"<td>{esc(format_metric(r.budget, r.unit))}</td><td>{esc(r.status)}</td></tr>"
             for r in rows

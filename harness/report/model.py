@@ -20,6 +20,10 @@ SCHEMA = "e2e-results/1"
 RESULTS_FILE = "results.json"
 HTML_FILE = "report.html"
 JUNIT_FILE = "junit.xml"
+# Run-wide files other plugins write next to results.json (fixtures/a11y.py,
+# fixtures/performance.py); the HTML report draws its run-wide sections from them.
+A11Y_FILE = "a11y.json"
+VITALS_FILE = "vitals.json"
 
 Outcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed", "flaky"]
 
@@ -110,6 +114,17 @@ class TestResult(_Model):
         return max(0, len(self.attempts) - 1)
 
 
+class RunFailure(_Model):
+    """Why a run failed other than by a failing test (or as well as by one).
+
+    `kind`: `api-latency` (an endpoint's p95 over the run's budget), `flaky`
+    (--fail-on-flaky), `exit-status` (any other non-zero exit status).
+    """
+
+    kind: str
+    message: str
+
+
 class RunInfo(_Model):
     """Where and how one pytest run happened."""
 
@@ -128,6 +143,11 @@ class RunInfo(_Model):
     workers: int = 0
     ci: dict[str, str] = Field(default_factory=dict)
     counts: dict[str, int] = Field(default_factory=dict)
+    failures: list[RunFailure] = Field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.exit_status != 0 or bool(self.failures)
 
 
 class Results(_Model):
@@ -137,6 +157,9 @@ class Results(_Model):
     title: str = "End-to-end report"
     runs: list[RunInfo] = Field(default_factory=list)
     tests: list[TestResult] = Field(default_factory=list)
+    # Verdicts over all the runs together (set when runs are merged: the API latency of
+    # every shard's calls); each run's own are in its `failures`.
+    failures: list[RunFailure] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
@@ -145,8 +168,25 @@ class Results(_Model):
         found = Counter(test.outcome for test in self.tests)
         return {outcome: found.get(outcome, 0) for outcome in OUTCOME_ORDER}
 
-    def failed(self) -> bool:
+    def tests_failed(self) -> bool:
         return any(test.outcome in FAILING for test in self.tests)
+
+    def failed(self) -> bool:
+        """A failing test, or a run that failed without one (a non-zero exit status, the
+        API latency gate, --fail-on-flaky), or a verdict over all runs."""
+        return self.tests_failed() or bool(self.failures) or any(r.failed for r in self.runs)
+
+    def failure_reasons(self) -> list[str]:
+        """Why the runs failed, besides failing tests: one line each, the run named when
+        there are several."""
+        reasons = [f.message for f in self.failures]
+        for run in self.runs:
+            prefix = f"{run.label}: " if len(self.runs) > 1 else ""
+            messages = [f.message for f in run.failures]
+            if run.exit_status != 0 and not messages and not self.tests_failed():
+                messages = [f"exit status {run.exit_status}"]
+            reasons += [prefix + m for m in messages]
+        return reasons
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=1)

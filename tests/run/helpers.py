@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -32,6 +33,13 @@ def results_of(project: pytest.Pytester | Path, folder: str = "reports") -> dict
     path = project if isinstance(project, Path) else project.path
     data: dict[str, Any] = json.loads((path / folder / "results.json").read_text())
     return data
+
+
+def section(html: str, name: str) -> str:
+    """A run-wide section of an HTML report (`accessibility`, `performance`)."""
+    match = re.search(rf'<section class="run-section \w+" id="{name}".*?</section>', html, re.S)
+    assert match, f"no {name} section"
+    return match[0]
 
 
 def by_name(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
