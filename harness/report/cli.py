@@ -20,7 +20,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         help="merge the reports of several runs (CI shards, browsers) into one",
         description="Merge every results.json and JUnit XML file found under the given folders"
         " into one results.json, one junit.xml and one report.html, with the artifacts"
-        " they name copied along.",
+        " they name copied along; each run's a11y.json and vitals.json into one of each"
+        " (the API latency judged again over every run's calls).",
     )
     merge.add_argument("inputs", nargs="+", type=Path, metavar="DIR", help="folders to search")
     merge.add_argument(
@@ -42,7 +43,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     render = commands.add_parser(
         "render",
         help="write report.html again from a results.json",
-        description="Draw the HTML report from a results.json (next to it, or to --out).",
+        description="Draw the HTML report from a results.json (next to it, or to --out), with"
+        " the a11y.json and vitals.json beside it.",
     )
     render.add_argument("results", type=Path, metavar="RESULTS_JSON")
     render.add_argument(
@@ -61,9 +63,14 @@ def _merge(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {o}" for o, n in summary.results.counts().items() if n)
     print(
         f"Merged {summary.runs} run(s), {summary.tests} test(s) ({counts or 'none'}),"
-        f" {summary.junit_files} JUnit file(s) into {args.out}; {summary.copied} artifact(s)"
+        f" {summary.junit_files} JUnit file(s), {summary.a11y_files} a11y.json and"
+        f" {summary.vitals_files} vitals.json into {args.out}; {summary.copied} artifact(s)"
         f" {'linked' if args.link else 'copied'}."
     )
+    for problem in summary.problems:
+        print(f"  not merged: {problem}", file=sys.stderr)
+    for reason in summary.results.failure_reasons():
+        print(f"  run failed: {reason}")
     for line in summary.missing[:20]:
         print(f"  not found: {line}", file=sys.stderr)
     if len(summary.missing) > 20:
@@ -73,7 +80,7 @@ def _merge(args: argparse.Namespace) -> int:
     print(f"HTML report: {args.out / HTML_FILE}")
     if args.summary:
         with args.summary.open("a", encoding="utf-8") as handle:
-            handle.write(markdown_summary(summary.results))
+            handle.write(markdown_summary(summary.results, files=summary.files))
     return 0
 
 
@@ -83,7 +90,8 @@ def _render(args: argparse.Namespace) -> int:
     except ResultsError as error:
         print(f"report render: {error}", file=sys.stderr)
         return 1
-    path = write_html(results, args.out or args.results.parent)
+    # The run-wide sections come from the a11y.json and vitals.json beside the results.
+    path = write_html(results, args.out or args.results.parent, sources=args.results.parent)
     print(f"HTML report: {path}")
     return 0
 

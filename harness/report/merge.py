@@ -6,27 +6,46 @@ end of their path, anywhere under the inputs: in CI the traces and screenshots o
 may come in a download of their own, and every test's artifact folder is named after its
 node id, browser included, so the end of the path finds it. Found files are copied under
 the output folder (or linked to where they are with `copy=False`).
+
+Each run's a11y.json and vitals.json (next to its results.json) are merged too, into one
+of each over the whole CI run: the accessibility counts, pages, rules and known issues of
+every run, and every run's Web Vitals measurements, with the API latency judged again
+over all their calls (harness.report.runwide). The merged report draws its Accessibility
+and Performance sections from them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from harness.report import junit
 from harness.report.html import write_html
 from harness.report.model import (
+    A11Y_FILE,
     JUNIT_FILE,
     RESULTS_FILE,
+    VITALS_FILE,
     Artifact,
     Results,
     ResultsError,
     TestResult,
     map_files,
+)
+from harness.report.runwide import (
+    PERFORMANCE_MARKER,
+    RunFiles,
+    api_latency_failures,
+    latency_endpoints,
+    load_run_files,
+    merge_a11y,
+    merge_vitals,
+    read_document,
 )
 
 
@@ -43,7 +62,11 @@ class MergeSummary:
     copied: int = 0
     missing: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    a11y_files: int = 0
+    vitals_files: int = 0
+    problems: list[str] = field(default_factory=list)
     results: Results | None = None
+    files: RunFiles = field(default_factory=RunFiles)
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -68,9 +91,12 @@ def _files_under(inputs: Sequence[Path], out: Path) -> list[Path]:
 
 
 def _label(source: Path, taken: set[str]) -> str:
-    """A short unique name for a run: its folder's name (the CI artifact's name)."""
-    folder = source.parent
-    base = folder.name if folder.name not in ("", ".", "reports") else folder.resolve().name
+    """A short unique name for a run: its folder's name (the CI artifact's name), or for
+    a folder named reports, the name of the project it is in."""
+    folder = source.parent.resolve()
+    if folder.name == "reports" and folder.parent.name:
+        folder = folder.parent
+    base = folder.name
     base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-") or "run"
     label, number = base, 2
     while label in taken:
@@ -177,6 +203,17 @@ def merge_reports(
             else:
                 by_nodeid[test.nodeid] = len(merged.tests)
                 merged.tests.append(moved)
+    run_files = [f for f in files if f.name in (A11Y_FILE, VITALS_FILE)]
+    specs = {t.nodeid for t in merged.tests if PERFORMANCE_MARKER in t.markers}
+    known = {t.nodeid for t in merged.tests}
+
+    def judged(entry: Mapping[str, object]) -> bool:
+        # As fixtures/performance.py judges: the calls of tests marked `performance`.
+        nodeid = str(entry.get("nodeid", ""))
+        return nodeid in specs or nodeid not in known
+
+    _merge_run_files(run_files, labels, taken, out, summary, judged)
+    merged.failures = api_latency_failures(summary.files.vitals, " over all runs")
     merged.save(out)
     write_html(merged, out)
     if junit_files:
@@ -189,6 +226,40 @@ def merge_reports(
     summary.missing = resolver.missing
     summary.results = merged
     return summary
+
+
+def _merge_run_files(
+    paths: Sequence[Path],
+    labels: dict[Path, str],
+    taken: set[str],
+    out: Path,
+    summary: MergeSummary,
+    judged: Callable[[Mapping[str, object]], bool],
+) -> None:
+    """Merge the runs' a11y.json and vitals.json files into `out` (removing a merged one an
+    earlier merge left there when no run has one now)."""
+    found: dict[str, list[tuple[str, dict[str, object]]]] = {A11Y_FILE: [], VITALS_FILE: []}
+    for path in paths:
+        document, problem = read_document(path)
+        if document is None:
+            summary.problems.append(problem or f"{path}: missing")
+            continue
+        if path.parent not in labels:
+            labels[path.parent] = _label(path, taken)
+        found[path.name].append((labels[path.parent], document))
+    merged = {
+        A11Y_FILE: merge_a11y(found[A11Y_FILE]) if found[A11Y_FILE] else None,
+        VITALS_FILE: merge_vitals(found[VITALS_FILE], judged) if found[VITALS_FILE] else None,
+    }
+    for name, document in merged.items():
+        target = out / name
+        if document is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    summary.a11y_files = len(found[A11Y_FILE])
+    summary.vitals_files = len(found[VITALS_FILE])
+    summary.files = load_run_files(out)
 
 
 def _run_label(folder_label: str, run_label: str) -> str:
@@ -211,12 +282,38 @@ def _move_test(test: TestResult, source_dir: Path, label: str, resolver: _Resolv
     return test.model_copy(update={"attempts": attempts, "run": test.run or label})
 
 
-def markdown_summary(results: Results, limit: int = 50) -> str:
-    """A short Markdown summary (for a CI job summary): counts, then failing and flaky tests."""
+def markdown_summary(results: Results, limit: int = 50, files: RunFiles | None = None) -> str:
+    """A short Markdown summary (for a CI job summary): counts, why the run failed when no
+    test explains it, accessibility and API latency in a line each, then failing and flaky
+    tests."""
     counts = results.counts()
     lines = [f"### {results.title}", ""]
     lines.append(" · ".join(f"**{n}** {o}" for o, n in counts.items() if n) or "No tests ran.")
     lines.append("")
+    reasons = results.failure_reasons()
+    if reasons:
+        lines.append(
+            "**The run failed**" + ("" if results.tests_failed() else " (no test failed):")
+        )
+        lines += [f"- {reason}" for reason in reasons[:limit]]
+        lines.append("")
+    files = files or RunFiles()
+    if files.a11y is not None:
+        a11y = files.a11y
+        lines.append(
+            f"Accessibility: {a11y.get('checks', 0)} check(s) on {len(a11y.get('pages') or [])}"
+            f" page(s), {a11y.get('checks_failed', 0)} failed,"
+            f" {a11y.get('nodes_failing', 0)} failing node(s)."
+        )
+    endpoints = latency_endpoints(files.vitals)
+    if endpoints:
+        over = [e for e in endpoints if e.status == "fail"]
+        lines.append(
+            f"API latency: {len(endpoints)} endpoint(s), {len(over)} over the p95 budget of"
+            f" {endpoints[0].budget_ms:g} ms."
+        )
+    if files.a11y is not None or endpoints:
+        lines.append("")
     listed: Iterable[TestResult] = [
         t for t in results.tests if t.outcome in ("failed", "error", "flaky", "xpassed")
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.run.helpers import PLUGINS, ROOT, make_project, results_of, run_pytest
+from harness.config import KnownIssue
+from harness.report.html import render
+from harness.report.model import Results
+from harness.report.runwide import RunFiles, api_latency_failures, merge_a11y, merge_vitals
+from tests.run.helpers import PLUGINS, ROOT, make_project, results_of, run_pytest, section
+from tests.run.runwide_data import (
+    a11y_check,
+    a11y_document,
+    violation,
+    vitals_data,
+    vitals_document,
+)
 
 SUITE = """
     import pytest
@@ -159,3 +172,215 @@ def test_render_draws_the_report_again(shards: list[Path], tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "report.html").read_text().count('class="test"') == 2
+
+
+# --- a11y.json and vitals.json over every shard ---
+
+SHARD_CONFIG = """
+[performance]
+api_p95_ms = 100
+
+[[a11y.known_issues]]
+rule = "image-alt"
+target = "#partner-logo"
+reason = "Partner widget; fix requested in PARTNER-142"
+expires = 2099-06-30
+
+[[a11y.known_issues]]
+rule = "label"
+target = "#newsletter"
+reason = "Newsletter form is being replaced"
+expires = 2099-06-30
+"""
+
+# Shard 1 fails its own API latency gate: one slow call of three (p95 250 ms).
+SHARD_1 = """
+    import pytest
+    from harness.artifacts import attach
+    from tests.run.runwide_data import a11y_check, violation, vitals_data
+
+    def test_settings_page_is_accessible(request, a11y_config):
+        data = a11y_check("http://127.0.0.1:8000/settings",
+                          [violation("image-alt", "critical", "#partner-logo")],
+                          a11y_config.known_issues)
+        attach(request.node, "a11y", "settings page", data=data)
+
+    @pytest.mark.performance
+    def test_settings_page_is_fast(request):
+        attach(request.node, "vitals", "web:/settings",
+               data=vitals_data("web:/settings", [20.0, 30.0, 250.0]))
+"""
+
+# Shard 2: twenty fast calls, so over both shards that slow call is under p95; a slow
+# call outside the performance specs is not judged; an accessibility check fails.
+SHARD_2 = """
+    import pytest
+    from harness.artifacts import attach
+    from tests.run.runwide_data import a11y_check, violation, vitals_data
+
+    def test_users_page_is_accessible(request, a11y_config):
+        data = a11y_check("http://127.0.0.1:8000/users",
+                          [violation("label", "serious", "#search")],
+                          a11y_config.known_issues)
+        attach(request.node, "a11y", "users page", data=data)
+        assert data["passed"], "label broken by #search"
+
+    @pytest.mark.performance
+    def test_users_page_is_fast(request):
+        attach(request.node, "vitals", "web:/users",
+               data=vitals_data("web:/users", [10.0] * 20))
+
+    def test_a_fixture_page_is_measured(request):
+        attach(request.node, "vitals", "fixture page",
+               data=vitals_data("fixture:/slow", [500.0]))
+"""
+
+
+@pytest.fixture(scope="module")
+def measured_shards(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Two jobs' reports with a11y.json and vitals.json, as the CI merge job gets them."""
+    root = tmp_path_factory.mktemp("measured")
+    plugins = [*PLUGINS, "fixtures.a11y", "fixtures.performance"]
+    projects = [
+        make_project(root / f"e2e-results-chromium-{i}", plugins, test_shard=source)
+        for i, source in ((1, SHARD_1), (2, SHARD_2))
+    ]
+    for project in projects:
+        (project / "playwright.config.toml").write_text(SHARD_CONFIG)
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(run_pytest, projects))
+    assert [r.ret for r in runs] == [1, 1], [r.stdout for r in runs]
+    assert "FAILED: 1 API endpoint(s) over the p95 budget" in runs[0].stdout
+    assert "API endpoint(s) over" not in runs[1].stdout
+    for project in projects:
+        assert (project / "reports" / "a11y.json").is_file()
+        assert (project / "reports" / "vitals.json").is_file()
+    return [project / "reports" for project in projects]
+
+
+def test_merge_combines_every_shards_a11y_json(measured_shards: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "merged"
+    done = merge(*measured_shards, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "2 a11y.json and 2 vitals.json" in done.stdout
+    a11y = json.loads((out / "a11y.json").read_text())
+    assert a11y["checks"] == 2
+    assert a11y["checks_failed"] == 1
+    assert [p["url"] for p in a11y["pages"]] == [
+        "http://127.0.0.1:8000/settings",
+        "http://127.0.0.1:8000/users",
+    ]
+    assert {r["id"]: r["nodes_failing"] for r in a11y["rules"]} == {"image-alt": 0, "label": 1}
+    assert a11y["failing_by_impact"]["serious"] == 1
+    known = a11y["known_issues"]
+    assert known["configured"] == 2
+    assert [(i["rule"], i["configured"]) for i in known["used"]] == [("image-alt", True)]
+    # Each shard here is a whole run, so it checked stale entries: shard 2 found both
+    # stale, but shard 1 matched the image-alt one; only the label one is stale overall.
+    assert known["stale_checked"]
+    assert [(i["rule"], i["target"]) for i in known["stale"]] == [("label", "#newsletter")]
+    assert {t["run"] for t in a11y["tests"]} == {"e2e-results-chromium-1", "e2e-results-chromium-2"}
+    html = (out / "report.html").read_text()
+    part = section(html, "accessibility")
+    assert "2 checks on 2 pages: 1 failed, 1 failing node (serious 1); 1 stale" in part
+    assert "<code>#search</code>" in part
+
+
+def test_merge_judges_api_latency_again_over_every_shards_calls(
+    measured_shards: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "merged"
+    summary = tmp_path / "summary.md"
+    done = merge(*measured_shards, "--out", out, "--summary", summary)
+    assert done.returncode == 0, done.stderr
+    vitals = json.loads((out / "vitals.json").read_text())
+    measured = {(m["run"], m["page"], m["judged"]) for m in vitals["measurements"]}
+    assert measured == {
+        ("e2e-results-chromium-1", "web:/settings", True),
+        ("e2e-results-chromium-2", "web:/users", True),
+        ("e2e-results-chromium-2", "fixture:/slow", False),
+    }
+    (endpoint,) = vitals["api_latency"]["endpoints"]
+    # 23 calls of the performance specs: one of 250 ms is above the 95th percentile.
+    assert (endpoint["endpoint"], endpoint["count"]) == ("GET /api/settings", 23)
+    assert endpoint["p95_ms"] == 30.0
+    assert endpoint["status"] == "pass"
+    assert endpoint["slowest"][0] == {
+        "duration_ms": 250.0,
+        "page": "web:/settings",
+        "nodeid": "test_shard.py::test_settings_page_is_fast",
+    }
+    merged = results_of(out, ".")
+    assert merged["failures"] == []  # over the whole run, the API is fast enough
+    html = (out / "report.html").read_text()
+    performance = section(html, "performance")
+    assert performance.count('class="vitals-chart"') == 3
+    assert "p95 over every call of the performance specs of 2 run(s)" in performance
+    # Shard 1's job failed on its own calls, and the merged report says so.
+    header = html[: html.index("</header>")]
+    assert "The run also failed because of:" in header
+    assert "e2e-results-chromium-1: API latency ([performance] api_p95_ms): GET" in header
+    text = summary.read_text()
+    assert "API latency: 1 endpoint(s), 0 over the p95 budget of 100 ms." in text
+    assert "Accessibility: 2 check(s) on 2 page(s), 1 failed, 1 failing node(s)." in text
+    assert "- e2e-results-chromium-1: API latency" in text
+
+
+def test_a_merge_without_run_files_removes_an_earlier_merges(
+    shards: list[Path], measured_shards: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "merged"
+    assert merge(*measured_shards, "--out", out).returncode == 0
+    assert (out / "vitals.json").is_file()
+    done = merge(*shards, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert not (out / "a11y.json").exists()
+    assert not (out / "vitals.json").exists()
+    assert 'id="performance"' not in (out / "report.html").read_text()
+
+
+def test_merged_vitals_keep_a_rerun_jobs_measurements_and_the_strictest_budget() -> None:
+    first = vitals_document([("t.py::test_a", vitals_data("web:/", [300.0]))], budget_ms=200)
+    rerun = vitals_document([("t.py::test_a", vitals_data("web:/", [40.0]))], budget_ms=200)
+    other = vitals_document([("t.py::test_b", vitals_data("web:/x", [60.0]))], budget_ms=50)
+    merged = merge_vitals([("job-1", first), ("job-1-2", rerun), ("job-2", other)])
+    assert [(m["nodeid"], m["run"]) for m in merged["measurements"]] == [
+        ("t.py::test_a", "job-1-2"),
+        ("t.py::test_b", "job-2"),
+    ]
+    assert merged["api_p95_ms"] == 50
+    assert "judged against the strictest, 50 ms" in merged["notes"][0]
+    (endpoint,) = merged["api_latency"]["endpoints"]
+    assert (endpoint["count"], endpoint["p95_ms"], endpoint["status"]) == (2, 60.0, "fail")
+    failures = api_latency_failures(merged, " over all runs")
+    assert failures[0].message.startswith("API latency over all runs ([performance] api_p95_ms)")
+
+
+def test_merged_a11y_of_shards_does_not_check_stale_entries() -> None:
+    issue = KnownIssue(rule="label", target="#newsletter", reason="r", expires=dt.date.max)
+    check = a11y_check("http://x/", [violation("image-alt", "critical", "#logo")])
+    shards = [
+        (
+            f"chromium-{i}",
+            a11y_document(
+                [(f"t.py::test_{i}", check)],
+                [issue],
+                full_run=False,
+                partial_reasons=[f"{i} test(s) deselected"],
+            ),
+        )
+        for i in (1, 2)
+    ]
+    merged = merge_a11y(shards)
+    assert merged["checks"] == 2
+    assert merged["nodes_failing"] == 2
+    (page,) = merged["pages"]
+    assert (page["checks"], page["tests"]) == (2, ["t.py::test_1", "t.py::test_2"])
+    assert not merged["full_run"]
+    assert not merged["known_issues"]["stale_checked"]
+    assert merged["partial_reasons"] == [
+        "chromium-1: 1 test(s) deselected",
+        "chromium-2: 2 test(s) deselected",
+    ]
+    html = render(Results(), RunFiles(a11y=merged))
+    assert "Stale entries not checked: chromium-1: 1 test(s) deselected; chromium-2" in html
