@@ -27,7 +27,6 @@ from harness.visual.baselines import (
     allowance,
     check_name,
     decode_png,
-    read_baseline,
     write_atomic,
 )
 from harness.visual.manifest import SnapshotEntry
@@ -125,6 +124,13 @@ class SnapshotOptions:
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """What a baseline held before this run wrote it: its bytes, or None when it was missing."""
+
+    data: bytes | None
+
+
+@dataclass(frozen=True)
 class SnapshotTarget:
     """Where one snapshot's baseline and artifacts go, and how baselines may be written."""
 
@@ -135,6 +141,9 @@ class SnapshotTarget:
     mode: UpdateMode
     # A written missing baseline fails the test (in CI, unless a mode was asked for).
     fail_new: bool
+    # Set on a retry when an earlier attempt of the test wrote the baseline: the
+    # comparison is then with what the baseline held before, as on the first attempt.
+    earlier: Earlier | None = None
 
     @property
     def baseline(self) -> Path:
@@ -150,6 +159,8 @@ class Outcome:
     # A missing baseline was written and the run is in CI: fail once the test is done.
     deferred: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Set when this call wrote the baseline: what the baseline held before it.
+    replaced: Earlier | None = None
 
 
 def capture(target: Page | Locator, options: SnapshotOptions) -> bytes:
@@ -232,16 +243,19 @@ def take_snapshot(
     actual = decode_png(png, "the screenshot")
     entry.actual_size = _size(actual)
     entry.total_pixels = int(actual.shape[0] * actual.shape[1])
-    baseline = where.baseline
-
-    if not baseline.exists():
-        return _missing(entry, png, where, actual_path)
 
     try:
-        expected = read_baseline(baseline)
+        found = where.earlier if where.earlier is not None else _stored(where.baseline)
     except BaselineError as error:
         entry.status = "corrupt"
-        return _differs(entry, png, where, actual_path, None, f"{error}")
+        return _differs(entry, png, where, actual_path, Earlier(None), f"{error}")
+    if found.data is None:
+        return _missing(entry, png, where, actual_path)
+    try:
+        expected = decode_png(found.data, where.baseline)
+    except BaselineError as error:
+        entry.status = "corrupt"
+        return _differs(entry, png, where, actual_path, found, f"{error}")
     entry.expected_size = _size(expected)
 
     if expected.shape != actual.shape:
@@ -250,7 +264,7 @@ def take_snapshot(
             f"the screenshot is {_fmt(entry.actual_size)} but the baseline is"
             f" {_fmt(entry.expected_size)} (width x height)"
         )
-        return _differs(entry, png, where, actual_path, expected, message)
+        return _differs(entry, png, where, actual_path, found, message)
 
     result = pixeldiff.compare(expected, actual, threshold=options.threshold)
     allowed = allowance(result.total_pixels, options.max_diff_pixels, options.max_diff_pixel_ratio)
@@ -259,8 +273,9 @@ def take_snapshot(
     entry.allowed = allowed
     if result.diff_pixels <= allowed:
         if where.mode.writes_unchanged:
-            write_atomic(baseline, png)
+            write_atomic(where.baseline, png)
             entry.written = True
+            return Outcome(entry, replaced=found)
         return Outcome(entry)
 
     entry.status = "changed"
@@ -269,7 +284,17 @@ def take_snapshot(
         f" {result.total_pixels}); {options.describe_allowance(allowed)}; threshold"
         f" {options.threshold}"
     )
-    return _differs(entry, png, where, actual_path, expected, message, result.diff_image)
+    return _differs(entry, png, where, actual_path, found, message, result.diff_image)
+
+
+def _stored(baseline: Path) -> Earlier:
+    """The baseline file's bytes (None when there is none); BaselineError when unreadable."""
+    try:
+        return Earlier(baseline.read_bytes())
+    except FileNotFoundError:
+        return Earlier(None)
+    except OSError as error:
+        raise BaselineError(f"{baseline}: cannot be read ({error.strerror or error}).") from None
 
 
 def _write_artifacts(
@@ -277,15 +302,16 @@ def _write_artifacts(
     png: bytes,
     where: SnapshotTarget,
     actual_path: Path,
+    found: Earlier,
     diff_image: Image | None,
 ) -> None:
     artifacts = where.output_dir
     artifacts.mkdir(parents=True, exist_ok=True)
     actual_path.write_bytes(png)
     entry.actual = str(actual_path)
-    if where.baseline.exists():
+    if found.data is not None:
         expected_path = artifacts / f"{entry.name}-expected.png"
-        expected_path.write_bytes(where.baseline.read_bytes())
+        expected_path.write_bytes(found.data)
         entry.expected = str(expected_path)
     if diff_image is not None:
         diff_path = artifacts / f"{entry.name}-diff.png"
@@ -310,12 +336,12 @@ def _differs(
     png: bytes,
     where: SnapshotTarget,
     actual_path: Path,
-    expected: Image | None,
+    found: Earlier,
     problem: str,
     diff_image: Image | None = None,
 ) -> Outcome:
     # Artifacts first: they show the old baseline even when the mode rewrites it next.
-    _write_artifacts(entry, png, where, actual_path, diff_image)
+    _write_artifacts(entry, png, where, actual_path, found, diff_image)
     head = f"assert_snapshot({entry.name!r}): {problem}."
     if where.mode.writes_changed:
         write_atomic(where.baseline, png)
@@ -323,7 +349,7 @@ def _differs(
         entry.message = (
             f"{head} The baseline was rewritten (--update-baselines {where.mode}).\n{_paths(entry)}"
         )
-        return Outcome(entry, notes=[entry.message])
+        return Outcome(entry, notes=[entry.message], replaced=found)
     hint = (
         "If the change is intended, accept it with `python -m harness baselines review` or"
         " rerun with --update-baselines changed."
@@ -348,5 +374,5 @@ def _missing(entry: SnapshotEntry, png: bytes, where: SnapshotTarget, actual_pat
     entry.message = f"assert_snapshot({entry.name!r}): a new baseline was written: {entry.baseline}"
     if where.fail_new:
         # In CI a baseline must come from review, not from the run that checks it.
-        return Outcome(entry, deferred=entry.message)
-    return Outcome(entry, notes=[entry.message])
+        return Outcome(entry, deferred=entry.message, replaced=Earlier(None))
+    return Outcome(entry, notes=[entry.message], replaced=Earlier(None))
