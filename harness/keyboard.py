@@ -989,37 +989,41 @@ def assert_all_reachable(
     return [stop for stop, _, _ in walked]
 
 
-def tab_to(page: Page, target: Locator, *, max_presses: int = MAX_STOPS) -> int:
-    """Press Tab, from wherever focus is, until `target` has focus; returns the presses.
+def tab_to(
+    page: Page, target: Locator, *, backwards: bool = False, max_presses: int = MAX_STOPS
+) -> int:
+    """Press Tab (Shift+Tab if `backwards`), from wherever focus is, until `target` has
+    focus; returns the presses.
 
     Fails with FocusError showing the stops passed when focus comes back to where it was
     first, leaves the page, or `max_presses` presses did not get there.
     """
+    key = "Shift+Tab" if backwards else "Tab"
     handle = target.element_handle()
     passed: list[str] = []
     keys: set[str] = set()
     last: tuple[str, bool] | None = None
-    problem = f"{max_presses} presses of Tab did not reach it (max_presses={max_presses})"
+    problem = f"{max_presses} presses of {key} did not reach it (max_presses={max_presses})"
     for presses in range(1, max_presses + 1):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.main_frame.evaluate(_IS_FOCUSED, handle):
             return presses
         found = focused_element(page)
         if found is None:
             problem = "focus left the page first"
             break
-        key = found[0].key
-        if last is not None and key == last[0] and last[1]:
+        stop = found[0].key
+        if last is not None and stop == last[0] and last[1]:
             continue  # the next part of a date or time input
-        if key in keys:
+        if stop in keys:
             problem = "the Tab sequence came round again without it"
             break
-        keys.add(key)
-        last = (key, bool(found[2].get("fields")))
+        keys.add(stop)
+        last = (stop, bool(found[2].get("fields")))
         passed.append(found[0].describe())
-    expected = [f"Tab until {target} has focus"]
+    expected = [f"{key} until {target} has focus"]
     raise FocusError(
-        f"Tab never reached {target}: {problem}.\nStops passed:\n" + "\n".join(_numbered(passed)),
+        f"{key} never reached {target}: {problem}.\nStops passed:\n" + "\n".join(_numbered(passed)),
         check="tab to",
         expected=expected,
         actual=passed,
