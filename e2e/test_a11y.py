@@ -2,8 +2,9 @@
 
 axe runs on every page of both apps, in both viewports and both themes, and in each
 interactive state (menu open, dialog open, validation errors, toast, error and empty
-states). The keyboard specs cover tab order, visible focus, the skip link, dialogs that
-trap and return focus, and menus that close on Escape.
+states). The keyboard specs cover tab order, every interactive element reachable by Tab,
+visible focus, the skip link, dialogs that trap and return focus, menus that close on
+Escape, and key controls operated with the keyboard alone.
 """
 
 from __future__ import annotations

@@ -379,6 +379,9 @@ def test_tab_to_reaches_a_control_or_shows_the_stops_passed(
 ) -> None:
     page = open_page("keyboard.html")
     assert keyboard_checks.tab_to(page, page.get_by_label("Name")) == 6
+    home = page.get_by_role("link", name="Home")
+    assert keyboard_checks.tab_to(page, home, backwards=True) == 4
+    keyboard_checks.tab_to(page, page.get_by_label("Name"))
     with pytest.raises(FocusError) as failure:
         keyboard_checks.tab_to(page, page.locator("#menu a"))
     message = str(failure.value)
