@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from apps.api import queries as q  # noqa: E402
-from apps.api.deps import _bound  # noqa: E402
+from apps.api.deps import moment_bound  # noqa: E402
 from apps.api.seed import (  # noqa: E402
     ACCOUNTS,
     HEAVY_SETTING_KEY,
@@ -245,8 +245,8 @@ def plans(db_path: Path) -> dict[str, list[str]]:
         "audit: action": q.audit_page(q.AuditFilter(action="user.update"), page),
         "audit: dates": q.audit_page(
             q.AuditFilter(
-                since=_bound("since", "2024-02-01", end=False),
-                until=_bound("until", "2024-02-29", end=True),
+                since=moment_bound("2024-02-01", end=False),
+                until=moment_bound("2024-02-29", end=True),
             ),
             page,
         ),

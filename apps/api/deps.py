@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from apps.api.config import AppConfig
 from apps.api.crud import user_out
 from apps.api.db import Database, format_time, now_iso
-from apps.api.errors import ApiError, invalid
+from apps.api.errors import ApiError
 from apps.api.middleware import MUTATING
 from apps.api.models import AuditAction, Role, UserOut
 from apps.api.queries import AuditFilter, DefinitionFilter, PageRequest, UserFilter
@@ -145,10 +145,12 @@ async def user_filter(
 UserFilterDep = Annotated[UserFilter, Depends(user_filter)]
 
 
-def _bound(name: str, text: str | None, *, end: bool) -> str | None:
-    """A date (whole day, inclusive) or a date-time, as an ISO bound for `at`."""
-    if text is None:
-        return None
+DATE_HINT = "Use a date like 2024-05-31."
+
+
+def moment_bound(text: str, *, end: bool) -> str:
+    """A date (whole day, inclusive) or a date-time, as an ISO bound for `at`; ValueError
+    (with the hint) when `text` is neither."""
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
@@ -156,24 +158,37 @@ def _bound(name: str, text: str | None, *, end: bool) -> str | None:
             return format_time(moment.replace(tzinfo=UTC))
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise invalid({name: "Use a date like 2024-05-31."}) from None
+        raise ValueError(DATE_HINT) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     # A date-time "until" is inclusive: the bound is exclusive, so move past it.
     return format_time(moment + (timedelta(milliseconds=1) if end else timedelta(0)))
 
 
+def _a_moment(value: str | None) -> str | None:
+    """A date or date-time parameter, checked with the others (so that a request with
+    several wrong parameters is told about each)."""
+    if value is None:
+        return None
+    text = value.strip()
+    moment_bound(text, end=False)
+    return text
+
+
+MomentQuery = Annotated[str | None, Blank, AfterValidator(_a_moment), Query()]
+
+
 async def audit_filter(
     actor: TextQuery = None,
     action: Annotated[AuditAction | None, Blank, Query()] = None,
-    since: TextQuery = None,
-    until: TextQuery = None,
+    since: MomentQuery = None,
+    until: MomentQuery = None,
 ) -> AuditFilter:
     return AuditFilter(
         actor=actor.strip() if actor else None,
         action=action,
-        since=_bound("since", since.strip() if since else None, end=False),
-        until=_bound("until", until.strip() if until else None, end=True),
+        since=moment_bound(since, end=False) if since else None,
+        until=moment_bound(until, end=True) if until else None,
     )
 
 

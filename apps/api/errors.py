@@ -84,6 +84,8 @@ def _friendly(error: Mapping[str, Any]) -> str:
         return f"Must be at least {ctx.get('ge')}."
     if kind == "less_than_equal":
         return f"Must be at most {ctx.get('le')}."
+    if kind == "value_error" and "error" in ctx:  # a ValueError raised by our validators
+        return str(ctx["error"])
     message = str(error.get("msg", "Invalid value.")).replace("Input should be", "Must be")
     return message if message.endswith(".") else message + "."
 
