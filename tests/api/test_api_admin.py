@@ -201,6 +201,87 @@ def test_update_unknown_user_is_404(admin_client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"page": "0"}, {"page"}),
+        ({"page": "-3"}, {"page"}),
+        ({"page": "two"}, {"page"}),
+        ({"page": "1.5"}, {"page"}),
+        ({"page_size": "0"}, {"page_size"}),
+        ({"page_size": "101"}, {"page_size"}),
+        ({"page_size": "all"}, {"page_size"}),
+        ({"sort": "name"}, {"sort"}),
+        ({"sort": "Email"}, {"sort"}),
+        ({"role": "Admin"}, {"role"}),
+        ({"active": "maybe"}, {"active"}),
+        (
+            {"page": "0", "page_size": "500", "sort": "x", "role": "root", "active": "?"},
+            {"page", "page_size", "sort", "role", "active"},
+        ),
+    ],
+)
+def test_each_bad_user_list_parameter_is_named(
+    admin_client: TestClient, params: dict[str, str], fields: set[str]
+) -> None:
+    response = admin_client.get("/api/admin/users", params=params)
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["code"] == "validation_error"
+    assert set(error["fields"]) == fields
+    assert all(isinstance(why, str) and why for why in error["fields"].values())
+
+
+def test_blank_user_list_parameters_mean_not_given(admin_client: TestClient) -> None:
+    blank = {"q": "", "role": "", "active": "", "sort": "", "page": "", "page_size": " "}
+    body = admin_client.get("/api/admin/users", params=blank).json()
+    assert (body["total"], body["page"], body["page_size"]) == (2, 1, 20)
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"role": "root"}, {"role"}),
+        ({"role": "Admin"}, {"role"}),
+        ({"role": 1}, {"role"}),
+        ({"active": "false"}, {"active"}),
+        ({"active": 0}, {"active"}),
+        ({"display_name": ""}, {"display_name"}),
+        ({"display_name": "   "}, {"display_name"}),
+        ({"display_name": "x" * 101}, {"display_name"}),
+        ({"display_name": 5}, {"display_name"}),
+        ({"display_name": ["Bob"]}, {"display_name"}),
+        ({"role": "boss", "active": "yes", "display_name": 7}, {"role", "active", "display_name"}),
+    ],
+)
+def test_update_user_with_invalid_fields_is_422_and_changes_nothing(
+    admin_client: TestClient, new_user: NewUser, body: dict[str, Any], fields: set[str]
+) -> None:
+    person = new_user()
+    response = admin_client.patch(f"/api/admin/users/{person['id']}", json=body)
+    assert response.status_code == 422, response.text
+    error = error_of(response)
+    assert error["code"] == "validation_error"
+    assert set(error["fields"]) == fields
+    listed = admin_client.get("/api/admin/users", params={"q": person["email"]}).json()
+    assert listed["items"] == [{k: v for k, v in person.items() if k != "password"}]
+    actions = [e["action"] for e in admin_client.get("/api/admin/audit").json()["items"]]
+    assert "user.update" not in actions
+
+
+@pytest.mark.parametrize("body", [{}, {"role": "admin"}, {"active": False}, {"display_name": "X"}])
+def test_update_a_user_that_is_not_there_is_404(
+    admin_client: TestClient, new_user: NewUser, body: dict[str, Any]
+) -> None:
+    gone = new_user()
+    assert admin_client.delete(f"/api/admin/users/{gone['id']}").status_code == 204
+    for user_id in (gone["id"], 0, 10**12):
+        response = admin_client.patch(f"/api/admin/users/{user_id}", json=body)
+        assert response.status_code == 404, (user_id, response.text)
+        assert error_of(response)["code"] == "not_found"
+    assert admin_client.get("/api/admin/users").json()["total"] == 2
+
+
+@pytest.mark.parametrize(
     ("body", "field"), [({"role": "user"}, "role"), ({"active": False}, "active")]
 )
 def test_admins_cannot_demote_or_deactivate_themselves(
@@ -363,6 +444,185 @@ def test_update_unknown_definition_is_404(admin_client: TestClient) -> None:
     assert response.status_code == 404
 
 
+TIMEOUT = "general.session_timeout"  # number, default 30, 5..480
+
+
+def _listed_definition(admin_client: TestClient, key: str) -> dict[str, Any]:
+    items = admin_client.get("/api/admin/definitions", params={"page_size": 100}).json()["items"]
+    found: dict[str, Any] = next(d for d in items if d["key"] == key)
+    return found
+
+
+@pytest.fixture
+def timeout_definition(admin_client: TestClient) -> dict[str, Any]:
+    """The seeded definition the update tests change, as the admin list gives it."""
+    found = _listed_definition(admin_client, TIMEOUT)
+    assert (found["type"], found["default"], found["constraints"]) == (
+        "number",
+        30,
+        {"min": 5, "max": 480},
+    )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"label": ""}, {"label"}),
+        ({"label": "   "}, {"label"}),
+        ({"label": "x" * 101}, {"label"}),
+        ({"label": 5}, {"label"}),
+        ({"description": "x" * 501}, {"description"}),
+        ({"description": None}, {"description"}),
+        ({"category": "Misc"}, {"category"}),
+        ({"category": "general"}, {"category"}),
+        ({"type": "date"}, {"type"}),
+        ({"type": None}, {"type"}),
+        # the default against the type and constraints
+        ({"default": "thirty"}, {"default"}),
+        ({"default": True}, {"default"}),
+        ({"default": None}, {"default"}),
+        ({"default": 481}, {"default"}),
+        ({"default": 4.5}, {"default"}),
+        # constraints that do not fit the type, or themselves
+        ({"constraints": {"options": ["a"]}}, {"constraints"}),
+        ({"constraints": {"max_length": 5}}, {"constraints"}),
+        ({"constraints": [5, 480]}, {"constraints"}),
+        ({"constraints": {"min": "5"}}, {"constraints.min"}),
+        ({"constraints": {"max": True}}, {"constraints.max"}),
+        ({"constraints": {"min": 10, "max": 5}, "default": 7}, {"constraints.max"}),
+        # a new type: the old default and constraints must fit it too
+        ({"type": "boolean"}, {"constraints"}),
+        ({"type": "boolean", "constraints": {}}, {"default"}),
+        ({"type": "choice"}, {"constraints"}),
+        ({"type": "choice", "constraints": {}}, {"constraints.options"}),
+        ({"type": "choice", "constraints": {"options": ["15", "30"]}}, {"default"}),
+        (
+            {"type": "choice", "default": "a", "constraints": {"options": "a"}},
+            {"constraints.options"},
+        ),
+        (
+            {"type": "choice", "default": "a", "constraints": {"options": ["a", ""]}},
+            {"constraints.options"},
+        ),
+        (
+            {"type": "choice", "default": "a", "constraints": {"options": ["a", 1]}},
+            {"constraints.options"},
+        ),
+        (
+            {"type": "choice", "default": "a", "constraints": {"options": ["a", "b" * 101]}},
+            {"constraints.options"},
+        ),
+        ({"type": "text", "constraints": {}}, {"default"}),
+        ({"type": "text", "default": "abcd", "constraints": {"max_length": 3}}, {"default"}),
+        ({"type": "text", "default": "x" * 10_001, "constraints": {}}, {"default"}),
+        (
+            {"type": "text", "default": "", "constraints": {"max_length": 10_001}},
+            {"constraints.max_length"},
+        ),
+        (
+            {"type": "text", "default": "", "constraints": {"max_length": "5"}},
+            {"constraints.max_length"},
+        ),
+        (
+            {"type": "text", "default": "", "constraints": {"max_length": 2.5}},
+            {"constraints.max_length"},
+        ),
+        # every field at fault at once is named
+        ({"label": "", "category": "Misc", "default": "x"}, {"label", "category", "default"}),
+        (
+            {"label": "", "description": "x" * 501, "constraints": {"min": "a", "max": "b"}},
+            {"label", "description", "constraints.min", "constraints.max"},
+        ),
+    ],
+)
+def test_update_definition_validation_names_each_field_and_changes_nothing(
+    admin_client: TestClient,
+    user_client: TestClient,
+    timeout_definition: dict[str, Any],
+    changes: dict[str, Any],
+    fields: set[str],
+) -> None:
+    assert user_client.put(f"/api/settings/{TIMEOUT}", json={"value": 99}).status_code == 200
+    body = {**timeout_definition, **changes}
+    response = admin_client.put(f"/api/admin/definitions/{TIMEOUT}", json=body)
+    assert response.status_code == 422, response.text
+    error = error_of(response)
+    assert error["code"] == "validation_error"
+    assert set(error["fields"]) == fields
+    assert all(isinstance(why, str) and why for why in error["fields"].values())
+    # Nothing changed: the definition, the user's value and history, the audit log.
+    assert _listed_definition(admin_client, TIMEOUT) == timeout_definition
+    item = user_client.get(f"/api/settings/{TIMEOUT}").json()
+    assert (item["value"], item["is_default"]) == (99, False)
+    assert user_client.get(f"/api/settings/{TIMEOUT}/history").json()["total"] == 1
+    actions = {e["action"] for e in admin_client.get("/api/admin/audit").json()["items"]}
+    assert "definition.update" not in actions
+
+
+def test_update_definition_without_its_required_fields_names_them(
+    admin_client: TestClient,
+) -> None:
+    response = admin_client.put(f"/api/admin/definitions/{TIMEOUT}", json={"description": ""})
+    assert response.status_code == 422
+    assert set(error_of(response)["fields"]) == {"label", "category", "type", "default"}
+
+
+def test_update_an_unknown_definition_is_404_before_its_body_is_checked(
+    admin_client: TestClient, timeout_definition: dict[str, Any]
+) -> None:
+    body = {**timeout_definition, "label": "", "default": "x"}
+    response = admin_client.put("/api/admin/definitions/no.such", json=body)
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_the_key_in_an_update_body_is_ignored(
+    admin_client: TestClient, timeout_definition: dict[str, Any]
+) -> None:
+    body = {**timeout_definition, "key": "general.renamed", "label": "Idle timeout"}
+    response = admin_client.put(f"/api/admin/definitions/{TIMEOUT}", json=body)
+    assert response.status_code == 200
+    assert (response.json()["key"], response.json()["label"]) == (TIMEOUT, "Idle timeout")
+    assert admin_client.put("/api/admin/definitions/general.renamed", json=body).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"page": "0"}, {"page"}),
+        ({"page": "-1"}, {"page"}),
+        ({"page": "first"}, {"page"}),
+        ({"page": "2.5"}, {"page"}),
+        ({"page_size": "0"}, {"page_size"}),
+        ({"page_size": "101"}, {"page_size"}),
+        ({"page_size": "ten"}, {"page_size"}),
+        ({"sort": "name"}, {"sort"}),
+        ({"sort": "updated"}, {"sort"}),
+        ({"sort": "-key"}, {"sort"}),
+        ({"page": "0", "page_size": "1000", "sort": "x"}, {"page", "page_size", "sort"}),
+    ],
+)
+def test_each_bad_definition_list_parameter_is_named(
+    admin_client: TestClient, params: dict[str, str], fields: set[str]
+) -> None:
+    response = admin_client.get("/api/admin/definitions", params=params)
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["code"] == "validation_error"
+    assert set(error["fields"]) == fields
+    assert all(isinstance(why, str) and why for why in error["fields"].values())
+
+
+def test_blank_definition_list_parameters_mean_not_given(admin_client: TestClient) -> None:
+    blank = {"q": "", "category": "", "sort": "", "page": "", "page_size": ""}
+    body = admin_client.get("/api/admin/definitions", params=blank).json()
+    assert (body["total"], body["page"], body["page_size"], len(body["items"])) == (40, 1, 20, 20)
+    assert (
+        admin_client.get("/api/admin/definitions", params={"category": "Misc"}).json()["total"] == 0
+    )  # another category is no error: it has no items
+
+
 def test_changing_the_type_resets_values_that_no_longer_fit(
     admin_client: TestClient, user_client: TestClient
 ) -> None:
@@ -504,3 +764,47 @@ def test_bad_audit_filters_are_422(
     response = admin_client.get("/api/admin/audit", params=params)
     assert response.status_code == 422
     assert list(error_of(response)["fields"]) == [field]
+
+
+@pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"page": "0"}, {"page"}),
+        ({"page": "last"}, {"page"}),
+        ({"page_size": "0"}, {"page_size"}),
+        ({"page_size": "101"}, {"page_size"}),
+        ({"since": "2024-02-30"}, {"since"}),
+        ({"since": "31/05/2024"}, {"since"}),
+        ({"until": "2024-05-31T25:00:00Z"}, {"until"}),
+        ({"until": "tomorrow"}, {"until"}),
+        ({"action": "user.*"}, {"action"}),
+        ({"action": "USER.LOGIN"}, {"action"}),
+        (
+            {"page": "0", "page_size": "x", "action": "nope", "since": "x", "until": "y"},
+            {"page", "page_size", "action", "since", "until"},
+        ),
+    ],
+)
+def test_each_bad_audit_list_parameter_is_named(
+    admin_client: TestClient, params: dict[str, str], fields: set[str]
+) -> None:
+    response = admin_client.get("/api/admin/audit", params=params)
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["code"] == "validation_error"
+    assert set(error["fields"]) == fields
+    assert all(isinstance(why, str) and why for why in error["fields"].values())
+
+
+def test_blank_audit_list_parameters_mean_not_given(admin_client: TestClient) -> None:
+    blank = {"actor": "", "action": "", "since": "", "until": "", "page": "", "page_size": ""}
+    body = admin_client.get("/api/admin/audit", params=blank).json()
+    assert (body["total"], body["page"], body["page_size"]) == (1, 1, 20)
+
+
+def test_a_wrong_date_says_what_a_date_looks_like(admin_client: TestClient) -> None:
+    response = admin_client.get("/api/admin/audit", params={"since": "May 31", "page": "0"})
+    assert error_of(response)["fields"] == {
+        "page": "Must be at least 1.",
+        "since": "Use a date like 2024-05-31.",
+    }
