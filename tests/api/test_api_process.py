@@ -1,7 +1,9 @@
-"""`python -m apps` as a real process: the JSON line, both origins, a clean stop."""
+"""`python -m apps` as a real process: the JSON line, both origins, a clean stop on SIGTERM
+and on Ctrl-C (SIGINT)."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import queue
@@ -12,8 +14,11 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from apps.server import bind_tcp
 
@@ -33,7 +38,10 @@ def _lines_of(process: subprocess.Popen[str]) -> queue.Queue[str]:
     return lines
 
 
-def test_python_m_apps_prints_its_urls_serves_both_origins_and_stops_on_sigterm() -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_python_m_apps_prints_its_urls_serves_both_origins_and_stops_cleanly(
+    stop: signal.Signals,
+) -> None:
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "apps", "--web-port", "0", "--admin-port", "0"],
@@ -44,6 +52,7 @@ def test_python_m_apps_prints_its_urls_serves_both_origins_and_stops_on_sigterm(
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     lines = _lines_of(process)
+    idle: list[http.client.HTTPConnection] = []
     try:
         line = lines.get(timeout=60)
         ready_after = time.perf_counter() - started
@@ -58,6 +67,12 @@ def test_python_m_apps_prints_its_urls_serves_both_origins_and_stops_on_sigterm(
             assert re.fullmatch(r"http://127\.0\.0\.1:\d+", info[app])
             with urllib.request.urlopen(f"{info[app]}/api/health", timeout=30) as response:
                 assert json.load(response)["app"] == app
+            # A keep-alive connection left open, as a browser leaves it, must not hold
+            # the stop up.
+            connection = http.client.HTTPConnection(info[app].removeprefix("http://"), timeout=30)
+            connection.request("GET", "/api/health")
+            assert connection.getresponse().read()
+            idle.append(connection)
         human = "".join(lines.get(timeout=30) for _ in range(6))
         database = re.search(r"Database:\s+(\S+)", human)
         assert database, human
@@ -65,10 +80,19 @@ def test_python_m_apps_prints_its_urls_serves_both_origins_and_stops_on_sigterm(
         print(f"ready after {ready_after:.2f} s")  # shown with -s; the budget is 2 s
         assert ready_after < 60  # the budget is 2 s; a loaded CI machine is far slower
 
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         assert process.wait(timeout=30) == 0
         assert not Path(database.group(1)).exists()  # the temporary database is gone
+        assert process.stderr is not None
+        errors = process.stderr.read()
+        assert "Traceback" not in errors, errors
+        assert "KeyboardInterrupt" not in errors, errors
+        for app in ("web", "admin"):  # nothing listens any more
+            with pytest.raises(urllib.error.URLError, match="refused"):
+                urllib.request.urlopen(f"{info[app]}/api/health", timeout=5)
     finally:
+        for connection in idle:
+            connection.close()
         if process.poll() is None:
             process.kill()
             process.wait()
