@@ -1,8 +1,9 @@
 """Which browser binary to launch.
 
-Playwright's own browsers are used where installed (`playwright install`, as on GitHub
-CI). Where they are not, a system Chromium is found (config, `E2E_CHROMIUM`, then
-`chromium`, `chromium-browser`, `google-chrome` on PATH) and launched through
+An explicit choice wins over a found one: `E2E_CHROMIUM` (for Chromium), then
+`[browser] executable` in playwright.config.toml, then Playwright's own build where it
+is installed (`playwright install`, as on GitHub CI), then a system Chromium on PATH
+(`chromium`, `chromium-browser`, `google-chrome`). A system binary is launched through
 `executable_path` with the flags a headless system build needs. Where none exists the
 run stops with one message that says how to install one.
 """
@@ -11,10 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+BROWSER_NAMES = ("chromium", "firefox", "webkit")
 
 # A system Chromium run as root needs --no-sandbox; the rest keep it from calling home,
 # which on a closed network means refused connections at every start.
@@ -27,6 +31,12 @@ SYSTEM_CHROMIUM_ARGS = (
     "--no-first-run",
 )
 
+_SOURCES = {
+    "E2E_CHROMIUM": "E2E_CHROMIUM",
+    "config": "[browser] executable",
+    "system": "found on PATH",
+}
+
 
 class BrowserNotFoundError(Exception):
     """No browser binary could be found for the requested engine."""
@@ -34,16 +44,37 @@ class BrowserNotFoundError(Exception):
 
 @dataclass(frozen=True)
 class BrowserChoice:
-    """What to launch: `executable` None means Playwright's own build."""
+    """What to launch, or where to connect.
+
+    `source` is `E2E_CHROMIUM`, `config`, `playwright`, `system` or `remote`;
+    `executable` is what goes to `executable_path` (None: Playwright's own build, or a
+    remote browser); `location` is the binary's path, or the remote endpoint.
+    """
 
     name: str
     executable: str | None
     source: str
     args: tuple[str, ...] = field(default_factory=tuple)
+    location: str = ""
 
     def describe(self) -> str:
-        where = self.executable or "Playwright's own build"
-        return f"{self.name} ({self.source}: {where})"
+        if self.source == "remote":
+            return f"{self.name} (remote browser server {self.location})"
+        if self.source == "playwright":
+            where = f": {self.location}" if self.location else ""
+            return f"{self.name} (Playwright's own build{where})"
+        return f"{self.name} ({self.executable}, {_SOURCES.get(self.source, self.source)})"
+
+
+def remote_browser(name: str, endpoint: str) -> BrowserChoice:
+    """The browser of a Playwright browser server: nothing is looked for locally."""
+    return BrowserChoice(name, None, "remote", location=shown_endpoint(endpoint))
+
+
+def shown_endpoint(endpoint: str) -> str:
+    """The endpoint without its query, which may carry a token or launch options."""
+    base, sep, _ = endpoint.partition("?")
+    return f"{base}?…" if sep else base
 
 
 def install_hint(name: str) -> str:
@@ -62,15 +93,23 @@ def find_browser(
     *,
     playwright_executable: str | None,
     configured: str = "",
-    environ: dict[str, str] | None = None,
-    which: object = shutil.which,
+    environ: Mapping[str, str] | None = None,
+    which: Callable[[str], str | None] = shutil.which,
 ) -> BrowserChoice:
-    """Resolve the binary for `name`.
+    """Resolve the binary for `name`: E2E_CHROMIUM, config, Playwright's build, PATH.
 
     `playwright_executable` is where Playwright expects its own build
     (`BrowserType.executable_path`); it is used when that file exists.
     """
     env = os.environ if environ is None else environ
+    from_env = env.get("E2E_CHROMIUM", "") if name == "chromium" else ""
+    if from_env:
+        if not Path(from_env).is_file():
+            raise BrowserNotFoundError(
+                f"E2E_CHROMIUM={from_env!r} does not exist; fix it or unset it, or"
+                f" {install_hint(name)}."
+            )
+        return BrowserChoice(name, from_env, "E2E_CHROMIUM", SYSTEM_CHROMIUM_ARGS, from_env)
     if configured:
         path = Path(configured)
         if not path.is_file():
@@ -78,52 +117,81 @@ def find_browser(
                 f"[browser] executable = {configured!r} in playwright.config.toml does not"
                 f" exist; fix the path or remove the key, or {install_hint(name)}."
             )
-        return BrowserChoice(name, str(path), "config", _args_for(name, str(path)))
+        return BrowserChoice(name, str(path), "config", _args_for(name), str(path))
     if playwright_executable and Path(playwright_executable).is_file():
-        return BrowserChoice(name, None, "playwright")
+        return BrowserChoice(name, None, "playwright", location=playwright_executable)
     if name != "chromium":
         raise BrowserNotFoundError(
             f"No {name} browser is installed (Playwright looked for {playwright_executable});"
             f" {install_hint(name)}."
         )
-    from_env = env.get("E2E_CHROMIUM", "")
-    if from_env:
-        if not Path(from_env).is_file():
-            raise BrowserNotFoundError(
-                f"E2E_CHROMIUM={from_env!r} does not exist; fix it or unset it, or"
-                f" {install_hint(name)}."
-            )
-        return BrowserChoice(name, from_env, "E2E_CHROMIUM", SYSTEM_CHROMIUM_ARGS)
-    assert callable(which)
     for candidate in SYSTEM_CHROMIUM_NAMES:
         found = which(candidate)
         if found:
-            return BrowserChoice(name, str(found), "system", SYSTEM_CHROMIUM_ARGS)
+            return BrowserChoice(name, str(found), "system", SYSTEM_CHROMIUM_ARGS, str(found))
     raise BrowserNotFoundError(
         "No Chromium found: Playwright's own build is not installed and none of"
         f" {', '.join(SYSTEM_CHROMIUM_NAMES)} is on PATH; {install_hint(name)}."
     )
 
 
-def _args_for(name: str, executable: str) -> tuple[str, ...]:
+def needs_playwright_path(name: str, *, configured: str = "", environ: Mapping[str, str]) -> bool:
+    """Whether `find_browser` would look at Playwright's own build (an explicit choice not)."""
+    return not configured and not (name == "chromium" and environ.get("E2E_CHROMIUM"))
+
+
+def playwright_executables(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Where Playwright expects its own build of each browser (its driver knows; ~0.5 s).
+
+    Asked from a thread of its own, so that it also works where Playwright's sync API is
+    already running (it refuses to start inside a running event loop). None where the
+    driver cannot say (it does not start): the browser is then looked for as if
+    Playwright's build were missing.
+    """
+    found: dict[str, str | None] = dict.fromkeys(names)
+
+    def ask() -> None:
+        from playwright.sync_api import Error, sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                found.update({name: getattr(playwright, name).executable_path for name in names})
+        except (Error, OSError):
+            pass
+
+    thread = threading.Thread(target=ask, name="playwright-executables", daemon=True)
+    thread.start()
+    thread.join(60)
+    return found
+
+
+def _args_for(name: str) -> tuple[str, ...]:
     return SYSTEM_CHROMIUM_ARGS if name == "chromium" else ()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m harness.browsers [NAME]`: print the browser a run would launch, or why none."""
-    import sys
+    """`python -m harness.browsers [NAME]`: print the browser a run would launch, or why none.
 
-    from playwright.sync_api import sync_playwright
+    It reads playwright.config.toml (or E2E_CONFIG) from the current folder, as a run does.
+    """
+    import sys
 
     args = sys.argv[1:] if argv is None else argv
     name = args[0] if args else os.environ.get("E2E_BROWSER", "chromium")
-    if name not in ("chromium", "firefox", "webkit"):
+    if name not in BROWSER_NAMES:
         print(f"unknown browser {name!r}; choose chromium, firefox or webkit", file=sys.stderr)
         return 2
-    with sync_playwright() as playwright:
-        expected = getattr(playwright, name).executable_path
+    from harness.config import CONFIG_FILE, ConfigError, load_config
+
     try:
-        choice = find_browser(name, playwright_executable=expected)
+        suite = load_config(Path(os.environ.get("E2E_CONFIG") or CONFIG_FILE))
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configured = suite.browser.executable if name == suite.browser.name else ""
+    expected = playwright_executables((name,))[name]
+    try:
+        choice = find_browser(name, playwright_executable=expected, configured=configured)
     except BrowserNotFoundError as error:
         print(error, file=sys.stderr)
         return 1

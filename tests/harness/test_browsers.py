@@ -1,4 +1,5 @@
-"""Browser discovery: Playwright's own build, else a system Chromium, else one clear message."""
+"""Browser discovery: an explicit choice (E2E_CHROMIUM, then [browser] executable), else
+Playwright's own build, else a system Chromium on PATH, else one clear message."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.browsers import SYSTEM_CHROMIUM_ARGS, BrowserNotFoundError, find_browser
+from harness.browsers import (
+    SYSTEM_CHROMIUM_ARGS,
+    BrowserNotFoundError,
+    find_browser,
+    remote_browser,
+    shown_endpoint,
+)
 
 
 def no_which(name: str) -> str | None:
@@ -24,14 +31,61 @@ def test_playwright_build_wins_when_installed(tmp_path: Path) -> None:
 def test_configured_executable_is_used(tmp_path: Path) -> None:
     binary = tmp_path / "my-chromium"
     binary.write_text("")
-    choice = find_browser("chromium", playwright_executable=None, configured=str(binary))
+    choice = find_browser(
+        "chromium", playwright_executable=None, configured=str(binary), environ={}
+    )
     assert choice.executable == str(binary)
     assert choice.args == SYSTEM_CHROMIUM_ARGS
 
 
+def test_configured_executable_wins_over_playwrights_build(tmp_path: Path) -> None:
+    own, binary = tmp_path / "chrome", tmp_path / "my-chromium"
+    own.write_text("")
+    binary.write_text("")
+    choice = find_browser(
+        "chromium", playwright_executable=str(own), configured=str(binary), environ={}
+    )
+    assert (choice.executable, choice.source) == (str(binary), "config")
+    assert choice.describe() == f"chromium ({binary}, [browser] executable)"
+
+
+def test_e2e_chromium_wins_over_playwrights_build_and_the_config(tmp_path: Path) -> None:
+    own, configured, binary = tmp_path / "chrome", tmp_path / "cfg", tmp_path / "env"
+    for path in (own, configured, binary):
+        path.write_text("")
+    choice = find_browser(
+        "chromium",
+        playwright_executable=str(own),
+        configured=str(configured),
+        environ={"E2E_CHROMIUM": str(binary)},
+    )
+    assert (choice.executable, choice.source) == (str(binary), "E2E_CHROMIUM")
+    assert choice.args == SYSTEM_CHROMIUM_ARGS
+    assert choice.describe() == f"chromium ({binary}, E2E_CHROMIUM)"
+
+
+def test_e2e_chromium_is_for_chromium_only(tmp_path: Path) -> None:
+    own = tmp_path / "firefox"
+    own.write_text("")
+    choice = find_browser(
+        "firefox", playwright_executable=str(own), environ={"E2E_CHROMIUM": "/nope"}
+    )
+    assert choice.source == "playwright"
+    assert choice.describe() == f"firefox (Playwright's own build: {own})"
+
+
 def test_configured_executable_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(BrowserNotFoundError, match="does not exist; fix the path"):
-        find_browser("chromium", playwright_executable=None, configured=str(tmp_path / "nope"))
+        find_browser(
+            "chromium", playwright_executable=None, configured=str(tmp_path / "nope"), environ={}
+        )
+
+
+def test_e2e_chromium_that_does_not_exist_is_not_passed_over(tmp_path: Path) -> None:
+    own = tmp_path / "chrome"
+    own.write_text("")
+    with pytest.raises(BrowserNotFoundError, match=r"E2E_CHROMIUM='/nope' does not exist"):
+        find_browser("chromium", playwright_executable=str(own), environ={"E2E_CHROMIUM": "/nope"})
 
 
 def test_environment_variable_before_path(tmp_path: Path) -> None:
@@ -53,6 +107,7 @@ def test_system_chromium_on_path(tmp_path: Path) -> None:
     )
     assert (choice.executable, choice.source) == ("/opt/bin/chromium-browser", "system")
     assert "--no-sandbox" in choice.args
+    assert choice.describe() == "chromium (/opt/bin/chromium-browser, found on PATH)"
 
 
 def test_no_chromium_anywhere_says_how_to_install() -> None:
@@ -66,3 +121,10 @@ def test_no_chromium_anywhere_says_how_to_install() -> None:
 def test_firefox_has_no_system_fallback(tmp_path: Path) -> None:
     with pytest.raises(BrowserNotFoundError, match="No firefox browser is installed"):
         find_browser("firefox", playwright_executable=str(tmp_path / "ff"), which=no_which)
+
+
+def test_a_remote_browser_is_shown_without_the_endpoints_query() -> None:
+    choice = remote_browser("chromium", "ws://grid:3000/pw?token=secret")
+    assert (choice.executable, choice.source) == (None, "remote")
+    assert choice.describe() == "chromium (remote browser server ws://grid:3000/pw?…)"
+    assert shown_endpoint("ws://127.0.0.1:4000/abc") == "ws://127.0.0.1:4000/abc"

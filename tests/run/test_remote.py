@@ -1,28 +1,36 @@
 """--connect: the suite's browser tests run in a Playwright browser server's browser.
 
-`playwright run-server` launches the browser the client asks for. It launches its own
-build unless the connection's launch options name an executable, which it accepts only
-when started with --unsafe; the options go in the endpoint's `launch-options` query
-parameter (pytest-playwright's x-playwright-launch-options header carries Python's
-snake_case names, which the server does not read).
+The server is `playwright launch-server` (run through the Python package's driver): it
+launches one browser with the launch options of its JSON config, here the browser this
+machine has (Playwright's own build where installed, else a system Chromium with the
+flags a headless system build needs), and prints its ws:// endpoint. A tiny suite then
+runs through it, given the endpoint as --connect, as E2E_CONNECT and as [browser]
+connect, and checks that its page comes from the server's browser and that no browser
+was launched under the test run.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import selectors
+import signal
+import socket
 import subprocess
 import sys
-import textwrap
-import urllib.parse
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from harness.browsers import BrowserNotFoundError, find_browser
-from tests.run.helpers import PLUGINS
+from harness.browsers import (
+    BrowserNotFoundError,
+    find_browser,
+    playwright_executables,
+    shown_endpoint,
+)
 
 # Runs inside the tiny suite: the page must come from a browser that the server started,
 # not from one under this pytest process.
@@ -67,21 +75,7 @@ REMOTE_SPEC = """
         assert not browsers_under(os.getpid()), "a browser was launched locally"
 """
 
-
-# Playwright 1.65 renamed BrowserType.connect's `ws_endpoint` to `endpoint`; until
-# fixtures/browser.py's connect_options says `endpoint`, this conftest renames the key.
-ENDPOINT_SHIM = """
-    import pytest
-
-    pytest_plugins = %r
-
-    @pytest.fixture(scope="session")
-    def connect_options(connect_options):
-        if connect_options and "ws_endpoint" in connect_options:
-            connect_options = dict(connect_options)
-            connect_options["endpoint"] = connect_options.pop("ws_endpoint")
-        return connect_options
-"""
+SERVER_START_S = 60.0
 
 
 @dataclass
@@ -91,65 +85,127 @@ class BrowserServer:
 
 
 def _launch_options() -> dict[str, object]:
-    with sync_playwright() as playwright:
-        own = playwright.chromium.executable_path
+    """launchServer's options for the browser this machine has."""
+    own = playwright_executables(("chromium",))["chromium"]
     try:
         choice = find_browser("chromium", playwright_executable=own)
     except BrowserNotFoundError as error:
         pytest.skip(f"no Chromium for the browser server to launch: {error}")
-    if choice.executable is None:
-        return {}  # Playwright's own build is installed: the server launches it as it is
-    return {"executablePath": choice.executable, "args": list(choice.args)}
+    options: dict[str, object] = {"host": "127.0.0.1", "port": 0, "headless": True}
+    if choice.executable is not None:  # else Playwright's own build, launched as it is
+        options |= {"executablePath": choice.executable, "args": list(choice.args)}
+    return options
 
 
-@pytest.fixture
-def browser_server() -> Iterator[BrowserServer]:
-    """`python -m playwright run-server` on a free loopback port, stopped at teardown."""
+def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + timeout
+        while (remaining := deadline - time.monotonic()) > 0 and process.poll() is None:
+            if selector.select(min(remaining, 0.5)):
+                return process.stdout.readline().strip()
+    return ""
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    # The server is a session of its own (the Python wrapper and the driver under it); on
+    # SIGTERM the driver closes the browser it launched.
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserServer]:
+    """`python -m playwright launch-server` on a free loopback port, stopped at teardown."""
     if not Path("/proc/self/stat").exists():
         pytest.skip("the spec checks which process runs the browser through /proc (Linux)")
-    options = _launch_options()
-    command = [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1"]
-    command += ["--port", "0", "--unsafe"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    config = tmp_path_factory.mktemp("browser-server") / "launch-server.json"
+    config.write_text(json.dumps(_launch_options()))
+    command = [sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium"]
+    process = subprocess.Popen(
+        [*command, "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()  # "Listening on ws://127.0.0.1:PORT/"
-        assert line.startswith("Listening on ws://"), line
-        endpoint = line.removeprefix("Listening on ")
-        if options:
-            endpoint += "?launch-options=" + urllib.parse.quote(json.dumps(options))
-        yield BrowserServer(process, endpoint)
+        line = _first_line(process, SERVER_START_S)  # "ws://127.0.0.1:PORT/GUID"
+        if not line.startswith("ws://"):
+            _stop(process)
+            output = line + (process.stdout.read() if process.stdout else "")
+            pytest.skip(
+                "a Playwright browser server cannot be started here"
+                f" (`{' '.join(command)}` printed {output.strip()[-500:]!r})"
+            )
+        yield BrowserServer(process, line)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fixtures/browser.py's connect_options passes ws_endpoint=, which Playwright 1.65's"
-    " BrowserType.connect no longer takes (it is endpoint=)",
-)
-def test_connect_runs_the_suite_in_the_servers_browser(
-    suite: pytest.Pytester, browser_server: BrowserServer, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("given_as", ["option", "environment", "config"])
+def test_the_suite_runs_in_the_servers_browser(
+    suite: pytest.Pytester,
+    browser_server: BrowserServer,
+    monkeypatch: pytest.MonkeyPatch,
+    given_as: str,
 ) -> None:
     monkeypatch.setenv("SERVER_PID", str(browser_server.process.pid))
+    # No local browser to find: connecting needs none.
+    monkeypatch.setenv("E2E_CHROMIUM", "/nonexistent/chromium")
+    args: list[str] = []
+    if given_as == "option":
+        args = ["--connect", browser_server.endpoint]
+    elif given_as == "environment":
+        monkeypatch.setenv("E2E_CONNECT", browser_server.endpoint)
+    else:
+        config = f'[browser]\nconnect = "{browser_server.endpoint}"\n'
+        (suite.path / "playwright.config.toml").write_text(config)
     suite.makepyfile(REMOTE_SPEC)
-    result = suite.runpytest_subprocess("--connect", browser_server.endpoint)
+    result = suite.runpytest_subprocess(*args)
     result.assert_outcomes(passed=1)
+    shown = shown_endpoint(browser_server.endpoint)
+    result.stdout.fnmatch_lines([f"e2e browser: chromium (remote browser server {shown})"])
     assert browser_server.process.poll() is None  # still serving: the run only disconnected
 
 
-def test_the_servers_browser_serves_a_suite_given_the_endpoint_in_the_environment(
-    suite: pytest.Pytester, browser_server: BrowserServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SERVER_PID", str(browser_server.process.pid))
-    monkeypatch.setenv("E2E_CONNECT", browser_server.endpoint)
-    suite.makeconftest(textwrap.dedent(ENDPOINT_SHIM % (PLUGINS,)))
-    suite.makepyfile(REMOTE_SPEC)
-    result = suite.runpytest_subprocess()
-    result.assert_outcomes(passed=1)
-    assert browser_server.process.poll() is None  # still serving: the run only disconnected
+def test_a_connect_value_that_is_not_a_ws_endpoint_is_refused(suite: pytest.Pytester) -> None:
+    suite.makepyfile("def test_one(page):\n    pass\n")
+    result = suite.runpytest_subprocess("--connect", "http://127.0.0.1:3000/")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--connect / E2E_CONNECT = 'http://127.0.0.1:3000/': expected a ws:// or wss://*"]
+    )
+
+
+def test_a_server_that_does_not_answer_stops_the_run_once(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", range(10))
+        def test_uses_page(page, n):
+            page.set_content("<p>hi</p>")
+        """
+    )
+    with socket.socket() as sock:  # a free port, closed again: nothing listens on it
+        sock.bind(("127.0.0.1", 0))
+        endpoint = f"ws://127.0.0.1:{sock.getsockname()[1]}/"
+    result = suite.runpytest_subprocess("--connect", endpoint, "-n", "2")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(
+        [
+            f"! _pytest.outcomes.Exit: The browser chromium (remote browser server {endpoint})"
+            " could not be connected to: BrowserType.connect: *ECONNREFUSED*"
+        ]
+    )
+    stdout = result.stdout.str()
+    assert "passed" not in stdout
+    # Each worker's first browser test at most, never one error per test.
+    assert stdout.count("ERROR at setup of") <= 2
