@@ -402,6 +402,13 @@ def _api_table(data: Mapping[str, Any], anchors: Mapping[str, str]) -> str:
     latency = data.get("api_latency")
     latency = latency if isinstance(latency, Mapping) else {}
     if not endpoints:
+        measured = any(_dicts((m.get("api") or {}).get("endpoints")) for m in _measurements(data))
+        if measured:
+            return (
+                "<h3>API latency</h3><p>Nothing judged: no API call was measured by a"
+                " performance spec (a test marked <code>performance</code>); each"
+                " measurement's own calls are in its test's attachment.</p>"
+            )
         return "<h3>API latency</h3><p>No API call was measured.</p>"
     budget = endpoints[0].budget_ms
     scope = str(latency.get("scope") or "every call of the run's performance specs")
@@ -438,9 +445,10 @@ def performance_section(data: Mapping[str, Any], anchors: Mapping[str, str]) -> 
     endpoints = latency_endpoints(data)
     api_over = [e for e in endpoints if e.status == "fail"]
     verdict = (
-        f"{_plural(len(measurements), 'measurement')} of {_plural(len(pages), 'page')} and"
-        f" profile: {len(over)} over budget; API: {_plural(len(endpoints), 'endpoint')},"
-        f" {len(api_over)} over the p95 budget"
+        f"{_plural(len(measurements), 'measurement')} over"
+        f" {_plural(len(pages), 'page and profile', 'pages and profiles')}: {len(over)} over"
+        f" budget; API: {_plural(len(endpoints), 'endpoint')}, {len(api_over)} over the p95"
+        " budget"
     )
     notes: list[str] = []
     for note in _strings(data.get("notes")) + [

@@ -61,7 +61,12 @@ def test_fail_on_flaky_fails_the_run_with_exit_code_1(
     result = suite.runpytest_subprocess("--fail-on-flaky")
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*--fail-on-flaky: the flaky tests above fail this run*"])
-    assert results_of(suite)["runs"][0]["exit_status"] == 1
+    (run,) = results_of(suite)["runs"]
+    assert run["exit_status"] == 1
+    assert run["failures"] == [{"kind": "flaky", "message": "--fail-on-flaky: 1 flaky test(s)"}]
+    html = (suite.path / "reports" / "report.html").read_text()
+    assert 'data-status="failed"' in html
+    assert "though no test failed:</strong></p><ul><li>--fail-on-flaky: 1 flaky test(s)" in html
 
 
 def test_fail_on_flaky_under_xdist_is_decided_by_the_controller(

@@ -269,7 +269,9 @@ def test_the_performance_section_charts_each_page_and_judges_api_latency() -> No
     results = Results(runs=[RunInfo()], tests=[passing_test(), passing_test("test_two")])
     html = render(results, RunFiles(vitals=vitals))
     part = section(html, "performance")
-    assert "3 measurements of 3 pages and profile: 1 over budget; API: 2 endpoints, 1 over" in part
+    assert "3 measurements over 3 pages and profiles: 1 over budget; API: 2 endpoints, 1 over" in (
+        part
+    )
     assert part.count('class="vitals-chart"') == 3
     assert re.search(r"<h4>web:/settings <span class=\"muted\">mobile</span></h4>", part)
     assert "LCP 3000 ms over 2500 ms" in part
@@ -329,3 +331,12 @@ def test_unreadable_run_files_are_named_in_the_report(tmp_path: Path) -> None:
     (problem,) = files.problems
     assert "a11y.json: not JSON" in problem
     assert "a11y.json: not JSON" in render(Results(), files)
+
+
+def test_measurements_outside_the_performance_specs_are_not_judged() -> None:
+    vitals = vitals_document([("t.py::test_ok", vitals_data("fixture:/slow", [500.0]))])
+    vitals["api_latency"]["endpoints"] = []  # as the plugin writes it: no performance spec
+    part = section(render(Results(tests=[passing_test()]), RunFiles(vitals=vitals)), "performance")
+    assert "API: 0 endpoints, 0 over the p95 budget" in part
+    assert "Nothing judged: no API call was measured by a performance spec" in part
+    assert part.count('class="vitals-chart"') == 1
