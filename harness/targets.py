@@ -16,6 +16,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -128,7 +129,7 @@ def start_bundled_apps(
         log_file.close()
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise TargetError(
-            f"The bundled apps did not start within {timeout:.0f} s (`{' '.join(command)}`)."
+            f"The bundled apps did not start within {timeout:g} s (`{' '.join(command)}`)."
             f" Their log ({log_path}) ends with:\n{tail}"
         )
     info = json.loads(line)
@@ -156,8 +157,6 @@ def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
 
 
 def _drain(stream: IO[str], sink: IO[str]) -> None:
-    import threading
-
     def pump() -> None:
         for line in stream:
             sink.write(line)
@@ -193,3 +192,38 @@ def check_target(app: AppName, url: str, timeout: float = 10.0) -> None:
             f' "service": "{SERVICE}" and "app": "{app}", but answered {body[:200]!r}.'
             f" Check --{app}-url."
         )
+
+
+def check_targets(targets: dict[AppName, str], timeout: float = 10.0) -> None:
+    """Check every target at once: the whole check takes at most about `timeout` seconds.
+
+    Each check runs in a daemon thread of its own, so that a target that accepts the
+    connection and never answers (or a name that takes long to resolve) costs the run
+    `timeout` once, not once per target, and a thread still waiting does not hold up
+    the process's exit. Raises one TargetError naming every target that failed.
+    """
+    problems: dict[AppName, str] = {}
+
+    def check(app: AppName, url: str) -> None:
+        try:
+            check_target(app, url, timeout)
+        except TargetError as error:
+            problems[app] = str(error)
+
+    threads = {
+        app: threading.Thread(target=check, args=(app, url), name=f"check-{app}", daemon=True)
+        for app, url in targets.items()
+    }
+    for thread in threads.values():
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for app, thread in threads.items():
+        thread.join(max(0.0, deadline - time.monotonic()) + 0.5)
+        if thread.is_alive() and app not in problems:
+            problems[app] = (
+                f"The {app} target {targets[app]} is unreachable (no answer from its"
+                f" /api/health within {timeout:g} s). Start it, or check --{app}-url /"
+                f" E2E_{app.upper()}_URL / [targets] {app}."
+            )
+    if problems:
+        raise TargetError("\n".join(problems[app] for app in targets if app in problems))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.targets import TargetError, check_target
+from harness.targets import TargetError, check_target, check_targets
 
 
 def free_port() -> int:
@@ -17,6 +18,15 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """A port that accepts connections (the kernel's backlog) and never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def test_unreachable_target_names_the_url_quickly() -> None:
@@ -53,3 +63,28 @@ def test_the_expected_app_passes(static_server: tuple[str, Path]) -> None:
     body = {"status": "ok", "service": "settings-reference", "app": "web"}
     (folder / "api" / "health").write_text(json.dumps(body))
     check_target("web", url)
+
+
+def test_targets_are_checked_at_once_within_one_timeout(silent_url: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(TargetError) as error:
+        check_targets({"web": silent_url, "admin": silent_url}, timeout=2)
+    elapsed = time.monotonic() - started
+    assert elapsed < 3.5, f"two silent targets took {elapsed:.1f} s, not one timeout of 2 s"
+    lines = str(error.value).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"The web target {silent_url} is unreachable (")
+    assert lines[1].startswith(f"The admin target {silent_url} is unreachable (")
+
+
+def test_only_the_failing_target_is_named(static_server: tuple[str, Path]) -> None:
+    url, folder = static_server
+    (folder / "api").mkdir()
+    body = {"status": "ok", "service": "settings-reference", "app": "web"}
+    (folder / "api" / "health").write_text(json.dumps(body))
+    other = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(TargetError) as error:
+        check_targets({"web": url, "admin": other}, timeout=5)
+    assert str(error.value).startswith(f"The admin target {other} is unreachable")
+    assert "web target" not in str(error.value)
+    check_targets({"web": url}, timeout=5)
