@@ -410,12 +410,6 @@ def test_the_account_menu_works_with_the_keyboard_alone(
     expect(page.get_by_role("status").filter(has_text="You have been signed out.")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: the account button's ArrowDown / ArrowUp opens the menu on its first /"
-    " last item, then the same keydown reaches the menu's own handler, which moves one item"
-    " further (apps/shared/boot.js popup(): no stopPropagation)",
-)
 @pytest.mark.parametrize("app", ["web"])
 def test_arrow_keys_on_the_account_button_open_the_menu_on_its_first_or_last_item(
     app: AppName, signed_in_page: Page, keyboard_checks: KeyboardChecks

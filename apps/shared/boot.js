@@ -281,6 +281,8 @@ function popup({ button, panel, wrapper, onOpen, onClose, menu = false }) {
     if (!menu) return;
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
+      // The menu's own handler (on the wrapper) must not move focus on from there.
+      event.stopPropagation();
       open({ focus: event.key === 'ArrowUp' ? 'last' : 'first' });
     }
   });
