@@ -291,10 +291,6 @@ def test_e2e_uploads_junit_always_and_evidence_on_failure(e2e: dict[str, Any]) -
     assert "reports/artifacts" in on_failure[0]["with"]["path"]
 
 
-@pytest.mark.xfail(
-    reason="the results upload does not carry reports/a11y.json and reports/vitals.json yet",
-    strict=True,
-)
 def test_e2e_uploads_the_run_files_the_merged_report_reads(e2e: dict[str, Any]) -> None:
     # `report merge` merges each job's a11y.json and vitals.json (next to its results.json)
     # into the merged report's Accessibility and Performance sections.
