@@ -233,11 +233,13 @@ def take_snapshot(
             timeout_ms=options.stabilise_timeout_ms,
         )
     except NotSettledError as error:
-        artifacts.mkdir(parents=True, exist_ok=True)
-        actual_path.write_bytes(error.last)
         entry.status = "unstable"
-        entry.actual = str(actual_path)
-        entry.message = f"{error} The last screenshot: {actual_path}"
+        entry.message = str(error)
+        if error.last is not None:
+            artifacts.mkdir(parents=True, exist_ok=True)
+            actual_path.write_bytes(error.last)
+            entry.actual = str(actual_path)
+            entry.message += f" The last screenshot: {actual_path}"
         return Outcome(entry, failure=entry.message)
 
     actual = decode_png(png, "the screenshot")

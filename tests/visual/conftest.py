@@ -66,12 +66,12 @@ class VisualSuite:
         config = _CONFIG.format(timeout=timeout_ms) + extra
         (self.pytester.path / "playwright.config.toml").write_text(config)
 
-    def run(self, *args: str, ci: bool = False) -> pytest.RunResult:
+    def run(self, *args: str, ci: bool = False, timeout: float = 180) -> pytest.RunResult:
         if ci:
             self.monkeypatch.setenv("CI", "true")
         else:
             self.monkeypatch.delenv("CI", raising=False)
-        return self.pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=180)
+        return self.pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=timeout)
 
     def manifest(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads((self.reports / "visual" / "manifest.json").read_text())
