@@ -3,11 +3,14 @@
 Pages render from mocked API payloads (fixtures/payloads/visual/, captured from the
 seeded reference system by scripts/capture_payloads.py) with a frozen clock, so a
 screenshot depends on the front-end code only: these specs pass unchanged against any
-deployment of the same front end. Any API call left unmocked fails loudly.
+deployment of the same front end. Any API call left unmocked fails loudly. A state that
+a timer ends (a toast) is shown with the page's clock paused, so it stays until the
+spec moves the clock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 import pytest
@@ -34,6 +37,8 @@ PAGES = [
     if not issubclass(p.page_class, web.HistoryPage)
 ]
 SETTINGS: dict[str, Any] = load_payload("visual/settings_all")
+# How long the apps show a toast (TOAST_MS in apps/shared/core.js).
+TOAST_MS = 5000
 
 
 def settings_answer(query: dict[str, str]) -> dict[str, Any]:
@@ -89,12 +94,26 @@ def mocked(
     suite_config: SuiteConfig,
     theme: Theme,
 ) -> Any:
-    """Open a page of `app` whose API is all mocked, with the clock frozen."""
+    """Open a page of `app` whose API is all mocked, with the clock frozen.
 
-    def open_page(app: AppName, *, signed_in: bool = True) -> tuple[Page, MockApi]:
+    `paused_timers=True` pauses the page's whole clock, timers and animation frames too:
+    they run only when the spec moves it (`page.clock.run_for`).
+    """
+
+    def open_page(
+        app: AppName, *, signed_in: bool = True, paused_timers: bool = False
+    ) -> tuple[Page, MockApi]:
         context = new_context(base_url=targets.url(app), color_scheme=theme)
         page = context.new_page()
-        page.clock.set_fixed_time(suite_config.visual.frozen_time)
+        frozen = suite_config.visual.frozen_time
+        if paused_timers:
+            # An installed clock runs until paused, and pausing at a moment it has passed
+            # fails: install a minute early, pause at the frozen time (no page yet, so the
+            # skipped minute fires nothing).
+            page.clock.install(time=frozen - dt.timedelta(minutes=1))
+            page.clock.pause_at(frozen)
+        else:
+            page.clock.set_fixed_time(frozen)
         mocks = mock_api(page)
         mock_everything(mocks, app, signed_in=signed_in)
         return page, mocks
@@ -232,7 +251,9 @@ def test_an_open_dialog_and_its_errors_look_as_accepted(
 def test_a_toast_looks_as_accepted(
     app: AppName, theme: Theme, mocked: Any, assert_snapshot: AssertSnapshot
 ) -> None:
-    page, mocks = mocked(app)
+    # The toast goes 5 s after it shows, by a timer: paused, it waits for the snapshot,
+    # however long the page takes to settle.
+    page, mocks = mocked(app, paused_timers=True)
     mocks.fulfil("/api/profile", load_payload("visual/me_user")["user"], method="PATCH")
     profile = web.ProfilePage(page)
     ready(profile.open())
@@ -240,6 +261,10 @@ def test_a_toast_looks_as_accepted(
     toast = profile.shell.toast("Profile saved.")
     expect(toast).to_be_visible()
     assert_snapshot(toast, f"toast-{theme}")
+
+    expect(toast).to_be_visible()
+    page.clock.run_for(TOAST_MS)
+    expect(toast).to_be_hidden()
 
 
 @pytest.mark.viewports("mobile")
