@@ -40,7 +40,14 @@ log = logging.getLogger(__name__)
 
 
 class ReviewError(Exception):
-    """An action cannot be carried out: unknown entry, or no usable actual image."""
+    """An action cannot be carried out: unknown entry, or no usable actual image.
+
+    `done` lists the entries decided (and recorded) before the one that failed.
+    """
+
+    def __init__(self, message: str, done: list[SnapshotEntry] | None = None) -> None:
+        super().__init__(message)
+        self.done = done or []
 
 
 @dataclass
@@ -85,7 +92,11 @@ class Review:
             return None
 
     def decide(self, ids: list[str] | None, decision: manifest.Review) -> list[SnapshotEntry]:
-        """Approve or reject the given entries (None: every reviewable one)."""
+        """Approve or reject the given entries (None: every reviewable one), in order.
+
+        When one approval fails, the baselines already written are recorded (the
+        manifest is saved) before ReviewError reports it, with them in `done`.
+        """
         with self._lock:
             current = self.load()
             reviewable = {e.id: e for e in current.reviewable()}
@@ -94,11 +105,17 @@ class Review:
             if unknown:
                 raise ReviewError(f"no snapshot to review with id {unknown[0]!r}")
             chosen = [reviewable[i] for i in wanted]
-            if decision == "approved":
+            done: list[SnapshotEntry] = []
+            try:
                 for entry in chosen:
-                    _approve(entry)
-            for entry in chosen:
-                entry.review = decision
+                    if decision == "approved":
+                        _approve(entry)
+                    entry.review = decision
+                    done.append(entry)
+            except ReviewError as error:
+                if done:
+                    manifest.save(self.reports_dir, current)
+                raise ReviewError(str(error), done) from None
             manifest.save(self.reports_dir, current)
             return chosen
 
@@ -239,13 +256,19 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             changed = self.server.review.decide(None if everything else ids, decision)
         except ReviewError as error:
-            self._json(HTTPStatus.CONFLICT, {"error": str(error)})
+            # Those decided before the failure are recorded: the page shows them too.
+            root = self._root()
+            done = [_describe(e, root) for e in error.done]
+            self._json(HTTPStatus.CONFLICT, {"error": str(error), "snapshots": done})
             return
         except manifest.ManifestError as error:
             self._json(HTTPStatus.NOT_FOUND, {"error": str(error)})
             return
-        root = Path(self.server.review.load().run.root or "/")
+        root = self._root()
         self._json(HTTPStatus.OK, {"snapshots": [_describe(e, root) for e in changed]})
+
+    def _root(self) -> Path:
+        return Path(self.server.review.load().run.root or "/")
 
 
 class ReviewServer(ThreadingHTTPServer):

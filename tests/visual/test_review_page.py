@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from harness.visual import manifest
 from harness.visual.manifest import RunInfo, SnapshotEntry, Status
-from harness.visual.review import ReviewServer, make_server
+from harness.visual.review import Review, ReviewError, ReviewServer, make_server
 from harness.visual.snapshot import encode_png
 
 pytestmark = pytest.mark.viewports("desktop")
@@ -198,6 +198,65 @@ def test_approve_all(review_page: Page, review_run: ReviewRun) -> None:
         assert review_run.baseline(name) == review_run.actual(name)
         assert review_run.entry(name).review == "approved"
     assert review_run.entry("card").review is None
+
+
+def test_reject_all_leaves_every_baseline_alone(review_page: Page, review_run: ReviewRun) -> None:
+    before = {name: review_run.baseline(name) for name in ("hero", "footer", "card")}
+
+    review_page.get_by_role("button", name="Reject all").click()
+
+    expect(review_page.locator(".decision")).to_have_text(["Rejected", "Rejected"])
+    expect(review_page.get_by_role("status")).to_have_text(
+        "Rejected hero, footer: the baseline is unchanged."
+    )
+    for name in ("hero", "footer"):
+        assert review_run.entry(name).review == "rejected"
+    assert review_run.entry("card").review is None
+    assert {name: review_run.baseline(name) for name in before} == before
+
+
+def test_approve_all_records_the_approvals_made_before_one_fails(
+    review_page: Page, review_run: ReviewRun
+) -> None:
+    # The footer's screenshot disappears after the page showed it: its approval fails.
+    footer_actual = review_run.entry("footer").actual
+    assert footer_actual is not None
+    Path(footer_actual).unlink()
+    old_footer = review_run.baseline("footer")
+
+    review_page.get_by_role("button", name="Approve all").click()
+
+    status = review_page.get_by_role("status")
+    expect(status).to_contain_text("Could not approve: footer: cannot read")
+    expect(status).to_contain_text("Approved before it: hero.")
+    expect(review_page.locator(".decision")).to_have_text(["Approved", "Not reviewed"])
+    # The hero's baseline was written, and the manifest says so.
+    assert review_run.baseline("hero") == review_run.actual("hero")
+    assert review_run.entry("hero").review == "approved"
+    assert review_run.entry("footer").review is None
+    assert review_run.baseline("footer") == old_footer
+
+
+def test_a_failed_approval_saves_the_earlier_ones_before_it_is_reported(
+    review_run: ReviewRun,
+) -> None:
+    footer_actual = review_run.entry("footer").actual
+    assert footer_actual is not None
+    Path(footer_actual).write_bytes(b"not a png")
+    review = Review(review_run.reports)
+
+    with pytest.raises(ReviewError, match=r"footer-actual\.png: not a PNG image") as raised:
+        review.decide(None, "approved")
+
+    assert [e.name for e in raised.value.done] == ["hero"]
+    assert review_run.entry("hero").review == "approved"
+    assert review_run.baseline("hero") == review_run.actual("hero")
+    assert review_run.entry("footer").review is None
+    # Once its screenshot is usable again, approving all goes through.
+    Path(footer_actual).write_bytes(solid((30, 200, 30)))
+    assert [e.name for e in review.decide(None, "approved")] == ["hero", "footer"]
+    assert review_run.entry("footer").review == "approved"
+    assert review_run.baseline("footer") == review_run.actual("footer")
 
 
 def test_slider_moves_the_overlay_clip(review_page: Page) -> None:

@@ -133,16 +133,19 @@ async function decide(action, ids) {
       body: JSON.stringify(body),
     });
     const payload = await response.json();
-    if (!response.ok) {
-      status.textContent = `Could not ${action}: ${payload.error}`;
-      return;
-    }
-    for (const snapshot of payload.snapshots) {
+    // On a failure part way, those decided before it are recorded and listed too.
+    const decided = payload.snapshots || [];
+    for (const snapshot of decided) {
       const article = document.getElementById(`snapshot-${snapshot.id}`);
       if (article) showDecision(article, snapshot.review);
     }
     const verb = action === "approve" ? "Approved" : "Rejected";
-    const names = payload.snapshots.map((s) => s.name);
+    const names = decided.map((s) => s.name);
+    if (!response.ok) {
+      const before = names.length ? ` ${verb} before it: ${names.join(", ")}.` : "";
+      status.textContent = `Could not ${action}: ${payload.error}${before}`;
+      return;
+    }
     status.textContent = action === "approve"
       ? `${verb} ${names.join(", ")}: the actual screenshot is now the baseline.`
       : `${verb} ${names.join(", ")}: the baseline is unchanged.`;
