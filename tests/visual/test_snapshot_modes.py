@@ -118,6 +118,45 @@ def test_mode_changed_rewrites_only_what_differs_and_all_rewrites_all(
     assert no_temp_files(visual_suite.baselines)
 
 
+@pytest.mark.parametrize("mode", ["all", "changed", "missing"])
+def test_updating_never_deletes_a_baseline_no_test_produced(
+    visual_suite: VisualSuite, mode: str
+) -> None:
+    visual_suite.write_test(THREE_SHOTS.format(query=""))
+    visual_suite.run().assert_outcomes(passed=1)
+    # Baselines no test of the run produces: beside the run's own (same browser, platform
+    # and viewport, the ones prune would list), of another spec, app, browser, viewport
+    # and platform; and a file that is not a baseline.
+    orphans = [
+        shot(visual_suite, "gone"),
+        visual_suite.baselines / "common/test_other/plain-chromium-linux-desktop.png",
+        visual_suite.baselines / "web/test_shots/plain-chromium-linux-desktop.png",
+        visual_suite.baselines / FOLDER / "plain-firefox-linux-desktop.png",
+        visual_suite.baselines / FOLDER / "plain-chromium-linux-mobile.png",
+        visual_suite.baselines / FOLDER / "plain-chromium-darwin-desktop.png",
+        visual_suite.baselines / FOLDER / "notes.txt",
+    ]
+    for path in orphans:
+        write_atomic(path, shot(visual_suite, "plain").read_bytes() + path.name.encode())
+    planted = {path: path.read_bytes() for path in orphans}
+
+    def left_alone() -> bool:
+        return {path: path.read_bytes() for path in orphans if path.exists()} == planted
+
+    # A blue stamp changes "plain" and "whole": `missing` fails on "whole" (and retries
+    # the failure), the others rewrite it. "plain" is missing each time: written.
+    visual_suite.write_test(THREE_SHOTS.format(query="?stamp=blue"))
+    outcome = {"failed": 1} if mode == "missing" else {"passed": 1}
+    for extra in ([], ["-n", "2"], ["--reruns", "1"]):
+        shot(visual_suite, "plain").unlink()
+        visual_suite.run("--update-baselines", mode, *extra).assert_outcomes(**outcome)
+        assert shot(visual_suite, "plain").is_file()
+        assert left_alone(), extra
+    visual_suite.run("--update-baselines", mode, ci=True).assert_outcomes(**outcome)
+    assert left_alone()
+    assert no_temp_files(visual_suite.baselines)
+
+
 def test_wrong_update_mode_is_one_usage_error(visual_suite: VisualSuite) -> None:
     visual_suite.write_test("def test_nothing():\n    pass\n")
 
