@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.targets import TargetError, check_target, check_targets
+from harness.targets import (
+    RunFolder,
+    TargetError,
+    check_target,
+    check_targets,
+    sweep_orphaned_run_folders,
+)
 
 
 def free_port() -> int:
@@ -88,3 +96,28 @@ def test_only_the_failing_target_is_named(static_server: tuple[str, Path]) -> No
     assert str(error.value).startswith(f"The admin target {other} is unreachable")
     assert "web target" not in str(error.value)
     check_targets({"web": url}, timeout=5)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="owner locks are POSIX flock")
+def test_a_run_folder_whose_owner_died_is_swept_and_a_live_one_is_not(tmp_path: Path) -> None:
+    live, dead = RunFolder.create(tmp_path), RunFolder.create(tmp_path)
+    (live.path / "e2e-gw0-x").mkdir()
+    (dead.path / "e2e-gw1-y").mkdir()
+    assert dead._lock is not None
+    dead._lock.close()  # what the kernel does when the owner is killed
+    old = time.time() - 120
+    for folder in (live.path, dead.path):
+        os.utime(folder, (old, old))
+    assert sweep_orphaned_run_folders(tmp_path) == [dead.path]
+    assert live.path.is_dir()
+    assert not dead.path.exists()
+    live.remove()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_young_run_folder_is_left_to_its_owner(tmp_path: Path) -> None:
+    folder = RunFolder.create(tmp_path)
+    assert folder._lock is not None
+    folder._lock.close()
+    assert sweep_orphaned_run_folders(tmp_path) == []
+    assert folder.path.is_dir()
