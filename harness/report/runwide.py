@@ -94,6 +94,7 @@ def endpoint_latency(entry: Mapping[str, Any]) -> RunEndpointLatency:
         for call in entry.get("slowest") or []
         if isinstance(call, Mapping)
     )
+    median = entry.get("median_ms")
     return RunEndpointLatency(
         endpoint=endpoint,
         count=int(_float(entry.get("count"))),
@@ -101,6 +102,8 @@ def endpoint_latency(entry: Mapping[str, Any]) -> RunEndpointLatency:
         budget_ms=_float(entry.get("budget_ms")),
         status="fail" if entry.get("status") == "fail" else "pass",
         slowest=slowest,
+        median_ms=None if median is None else _float(median),
+        statistic="median" if entry.get("statistic") == "median" else "p95",
     )
 
 

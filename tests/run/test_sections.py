@@ -61,7 +61,7 @@ PASSING_PAGES = """
     @pytest.mark.performance
     def test_settings_page_is_fast(request):
         attach(request.node, "vitals", "Web Vitals: web:/settings (desktop)",
-               data=vitals_data("web:/settings", [20.0, 30.0, 250.0]))
+               data=vitals_data("web:/settings", [30.0, 250.0, 260.0]))
 """
 
 
@@ -87,18 +87,19 @@ def test_a_run_failed_by_the_api_latency_gate_is_failed_in_the_report(
     assert run.ret == 1, run.stdout
     (info,) = results_of(project)["runs"]
     assert info["exit_status"] == 1
-    (failure,) = info["failures"]
-    assert failure["kind"] == "api-latency"
+    every, failure = info["failures"]
+    assert (every["kind"], failure["kind"]) == ("api-latency", "api-latency")
+    assert "every API call: median 250 ms over 3 calls" in every["message"]
     assert (
-        "GET /api/settings: p95 250 ms over 3 calls is not under the budget of 100 ms"
-        in (failure["message"])
+        "GET /api/settings: median 250 ms over 3 calls (p95 260 ms; under 20 calls, too few"
+        " for a p95 of its own) is not under the budget of 100 ms" in failure["message"]
     )
     html = html_of(project)
     assert '<html lang="en" data-status="failed">' in html
     assert "<title>End-to-end report: run failed, 2 passed</title>" in html
     header = html[html.index("<header") : html.index("</header>")]
     assert "The run failed with exit status 1 though no test failed:" in header
-    assert "GET /api/settings: p95 250 ms over 3 calls" in header
+    assert "GET /api/settings: median 250 ms over 3 calls" in header
 
 
 def test_the_report_is_drawn_after_a11y_json_and_vitals_json(gated: tuple[Path, Run]) -> None:
@@ -261,7 +262,7 @@ def test_the_accessibility_section_lists_rules_impacts_and_failing_nodes() -> No
 def test_the_performance_section_charts_each_page_and_judges_api_latency() -> None:
     vitals = vitals_document(
         [
-            ("t.py::test_ok", vitals_data("web:/settings", [20.0, 250.0], lcp_ms=3000)),
+            ("t.py::test_ok", vitals_data("web:/settings", [250.0, 260.0], lcp_ms=3000)),
             ("t.py::test_ok", vitals_data("web:/settings", [30.0], profile="mobile")),
             ("t.py::test_two", vitals_data("admin:/users", [5.0], endpoint="GET /api/users")),
         ]
@@ -269,7 +270,7 @@ def test_the_performance_section_charts_each_page_and_judges_api_latency() -> No
     results = Results(runs=[RunInfo()], tests=[passing_test(), passing_test("test_two")])
     html = render(results, RunFiles(vitals=vitals))
     part = section(html, "performance")
-    assert "3 measurements over 3 pages and profiles: 1 over budget; API: 2 endpoints, 1 over" in (
+    assert "3 measurements over 3 pages and profiles: 1 over budget; API: 3 endpoints, 2 over" in (
         part
     )
     assert part.count('class="vitals-chart"') == 3
@@ -278,9 +279,14 @@ def test_the_performance_section_charts_each_page_and_judges_api_latency() -> No
     assert '<td class="fail" title="fail">3000 ms</td>' in part  # the overview's median
     api = part[part.index("<h3>API latency</h3>") :]
     rows = re.findall(r'<tr class="(\w+)"><th scope=row>([^<]+)</th><td>(\d+)</td>', api)
-    assert rows == [("fail", "GET /api/settings", "3"), ("pass", "GET /api/users", "1")]
-    assert "<td>250 ms</td><td>100 ms</td><td>over budget</td>" in api
-    assert "250 ms on web:/settings" in api
+    assert rows == [
+        ("fail", "every API call", "4"),
+        ("fail", "GET /api/settings", "3"),
+        ("pass", "GET /api/users", "1"),
+    ]
+    # Three calls: too few for a p95, judged by their median.
+    assert "<td>260 ms</td><td>250 ms</td><td>median</td><td>100 ms</td><td>over budget</td>" in api
+    assert "260 ms on web:/settings" in api
     assert '<a href="#t0" title="t.py::test_ok">test_ok</a>' in api
     # vitals.json's verdict alone does not fail the report: the run's exit status and
     # failures do (the plugin fails the run, and the run records why).
@@ -308,16 +314,16 @@ def test_a_run_that_failed_without_a_failing_test_is_failed() -> None:
 def test_api_latency_failures_name_each_endpoint_over_budget() -> None:
     vitals = vitals_document(
         [
-            ("t.py::a", vitals_data("web:/", [10.0, 20.0, 300.0])),
+            ("t.py::a", vitals_data("web:/", [10.0, 250.0, 300.0])),
             ("t.py::b", vitals_data("web:/", [10.0], endpoint="GET /api/me")),
         ]
     )
-    (failure,) = api_latency_failures(vitals)
-    assert failure.kind == "api-latency"
+    every, failure = api_latency_failures(vitals)
+    assert (every.kind, failure.kind) == ("api-latency", "api-latency")
     assert failure.message == (
-        "API latency ([performance] api_p95_ms): GET /api/settings: p95 300 ms over 3 calls"
-        " is not under the budget of 100 ms; slowest: 300 ms on web:/, 20 ms on web:/,"
-        " 10 ms on web:/"
+        "API latency ([performance] api_p95_ms): GET /api/settings: median 250 ms over 3"
+        " calls (p95 300 ms; under 20 calls, too few for a p95 of its own) is not under the"
+        " budget of 100 ms; slowest: 300 ms on web:/, 250 ms on web:/, 10 ms on web:/"
     )
     assert api_latency_failures(None) == []
     assert api_latency_failures({"api_latency": {"endpoints": "?"}}) == []

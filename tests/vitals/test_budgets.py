@@ -9,7 +9,9 @@ import pytest
 from fixtures.performance import check_api_latency, check_within_budget
 from harness.config import Budget, PageBudget, PerformanceConfig, ThrottlingProfile
 from harness.vitals.api import (
+    EVERY_CALL,
     ApiCall,
+    PooledCall,
     endpoint_of,
     latency_by_endpoint,
     p95,
@@ -325,19 +327,45 @@ def test_run_latency_pools_every_spec_and_names_the_slowest_calls() -> None:
             },
         }
     )
-    verdicts = {e.endpoint: e for e in run_latency(pooled_measurements(measurements), 200)}
+    judged = run_latency(pooled_measurements(measurements), 200)
+    assert judged[0].endpoint == EVERY_CALL
+    verdicts = {e.endpoint: e for e in judged}
     me = verdicts["GET /api/auth/me"]
     # One slow call in twenty is the 5 % that p95 leaves out; per spec it would fail.
-    assert (me.count, me.p95_ms, me.status) == (20, 8.0, "pass")
+    assert (me.count, me.statistic, me.p95_ms, me.status) == (20, "p95", 8.0, "pass")
     assert [(c.duration_ms, c.page) for c in me.slowest] == [
         (240.0, "web:/p9"),
         (8.0, "web:/p0"),
         (8.0, "web:/p1"),
     ]
     users = verdicts["GET /api/admin/users"]
-    assert (users.count, users.p95_ms, users.status) == (2, 310.0, "fail")
+    # Two calls: too few for a p95, judged by their median, slow in both.
+    assert (users.count, users.statistic, users.value_ms, users.status) == (
+        2,
+        "median",
+        300.0,
+        "fail",
+    )
     assert users.describe() == (
-        "GET /api/admin/users: p95 310 ms over 2 calls is not under the budget of 200 ms;"
+        "GET /api/admin/users: median 300 ms over 2 calls (p95 310 ms; under 20 calls, too"
+        " few for a p95 of its own) is not under the budget of 200 ms;"
         " slowest: 310 ms on admin:/users, 290 ms on admin:/users"
     )
+    every = verdicts[EVERY_CALL]
+    assert (every.count, every.statistic, every.p95_ms, every.status) == (22, "p95", 290.0, "fail")
     assert run_latency(pooled_measurements([{"page": "web:/", "api": {}}]), 200) == ()
+
+
+def test_one_slow_call_of_a_few_does_not_fail_an_endpoint_but_a_slow_endpoint_does() -> None:
+    def calls(endpoint: str, durations: list[float]) -> list[PooledCall]:
+        return [PooledCall(endpoint, d, "web:/", "t.py::t") for d in durations]
+
+    busy_machine = calls("GET /api/a", [4.0, 5.0, 389.0, 6.0, 5.0, 4.0])
+    slow_endpoint = calls("GET /api/b", [260.0, 250.0, 270.0, 9.0, 255.0, 265.0])
+    many = calls("GET /api/c", [5.0] * 40)
+    verdicts = {e.endpoint: e for e in run_latency([*busy_machine, *slow_endpoint, *many], 200)}
+    assert verdicts["GET /api/a"].status == "pass"
+    assert verdicts["GET /api/b"].status == "fail"
+    assert verdicts["GET /api/c"].statistic == "p95"
+    # 52 calls, 6 over the budget: more than the 5 % a p95 leaves out.
+    assert verdicts[EVERY_CALL].status == "fail"
