@@ -53,14 +53,16 @@ def test_sign_in_page_shows_its_heading(guest_page: Page, n: int) -> None:
 """
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str, int]:
+    """Wall time, stdout and exit status of a pytest run. Exit 1 (some test failed) is
+    recorded, not hidden: the results say so next to the time."""
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise SystemExit(f"{' '.join(cmd)} exited with {done.returncode}")
-    return elapsed, done.stdout
+    return elapsed, done.stdout, done.returncode
 
 
 def outcome_line(stdout: str) -> str:
@@ -73,7 +75,7 @@ def suite_wall_times(workers: list[int]) -> dict[str, Any]:
     for n in workers:
         print(f"whole suite with -n {n} ...", flush=True)
         with tempfile.TemporaryDirectory(prefix="bench-suite-") as reports:
-            elapsed, out = run(
+            elapsed, out, status = run(
                 [
                     sys.executable,
                     "-m",
@@ -88,8 +90,14 @@ def suite_wall_times(workers: list[int]) -> dict[str, Any]:
                     reports,
                 ]
             )
-        results[str(n)] = {"wall_s": round(elapsed, 1), "outcome": outcome_line(out)}
+        results[str(n)] = {
+            "wall_s": round(elapsed, 1),
+            "outcome": outcome_line(out),
+            "exit_status": status,
+        }
         print(f"  -n {n}: {elapsed:.1f} s ({results[str(n)]['outcome']})", flush=True)
+        if status:
+            print(f"  warning: the run with -n {n} had failures; its time is not comparable")
     if len(workers) > 1:
         low, high = str(min(workers)), str(max(workers))
         results["speedup"] = round(results[low]["wall_s"] / results[high]["wall_s"], 2)
@@ -103,7 +111,7 @@ def pytest_per_test(count: int) -> tuple[list[float], float]:
     try:
         (folder / "test_overhead.py").write_text(textwrap.dedent(SPEC.format(count=count)))
         junit = folder / "junit.xml"
-        elapsed, out = run(
+        elapsed, out, status = run(
             [
                 sys.executable,
                 "-m",
@@ -122,7 +130,7 @@ def pytest_per_test(count: int) -> tuple[list[float], float]:
             ]
         )
         times = [float(case.get("time", "0")) for case in ET.parse(junit).iter("testcase")]
-        if len(times) != count:
+        if status or len(times) != count:
             raise SystemExit(f"expected {count} test results, got {len(times)}:\n{out[-3000:]}")
         return times, elapsed
     finally:
