@@ -131,7 +131,10 @@ def pytest_per_test(count: int) -> tuple[list[float], float]:
         )
         times = [float(case.get("time", "0")) for case in ET.parse(junit).iter("testcase")]
         if status or len(times) != count:
-            raise SystemExit(f"expected {count} test results, got {len(times)}:\n{out[-3000:]}")
+            raise SystemExit(
+                f"the overhead run exited with {status} and gave {len(times)} of {count} "
+                f"results:\n{out[-3000:]}"
+            )
         return times, elapsed
     finally:
         shutil.rmtree(folder, ignore_errors=True)
