@@ -65,8 +65,34 @@ DEFAULT_LIST_REQUESTS: dict[tuple[AppName, str], str] = {
 }
 
 
+# Each page's own module, loaded on first visit (index.html preloads the shared core.js
+# and the app's app.js): preloaded with the page, it comes in the same round trip.
+PAGE_MODULES: dict[AppName, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "web": (
+        (re.compile("/"), "dashboard"),
+        (re.compile("/settings"), "settings"),
+        (HISTORY_ROUTE, "history"),
+        (re.compile("/profile"), "profile"),
+    ),
+    "admin": (
+        (re.compile("/"), "overview"),
+        (re.compile("/users"), "users"),
+        (re.compile("/settings"), "definitions"),
+        (re.compile("/audit"), "audit"),
+    ),
+}
+
+
 def _preload(path: str) -> str:
     return f"<{path}>; rel=preload; as=fetch; crossorigin"
+
+
+def page_module(app: AppName, path: str) -> str | None:
+    """The module of the page at `path`, or None (the sign-in and 404 pages are in core.js)."""
+    for route, module in PAGE_MODULES[app]:
+        if route.fullmatch(path):
+            return f"/assets/pages/{module}.js"
+    return None
 
 
 def _data_preloads(app: AppName, request: Request) -> list[str]:
@@ -122,8 +148,11 @@ def create_origin_app(config: AppConfig, db: Database | None = None) -> FastAPI:
             # Every other page starts by asking who is signed in: have the browser ask
             # while it loads the modules, not after (one round trip less before the
             # first paint). The sign-in page needs no session.
-            links = [SESSION_PRELOAD, *_data_preloads(config.app, request)]
-            headers["Link"] = ", ".join(_preload(path) for path in links)
+            links = [_preload(SESSION_PRELOAD)]
+            if module := page_module(config.app, request.url.path):
+                links.append(f"<{module}>; rel=modulepreload")
+            links += [_preload(path) for path in _data_preloads(config.app, request)]
+            headers["Link"] = ", ".join(links)
         return FileResponse(
             index,
             status_code=200 if known else 404,

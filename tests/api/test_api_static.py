@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from apps.server import PAGE_MODULES
 from tests.api.conftest import MakeClient, error_of
 
 WEB_ROUTES = ["/", "/login", "/settings", "/settings/general.start_page/history", "/profile"]
@@ -121,9 +122,8 @@ def test_health_names_the_origin(client: TestClient, admin_origin: TestClient) -
 
 def test_pages_but_sign_in_preload_the_session(client: TestClient) -> None:
     for path in ("/", "/settings", "/nope"):
-        assert client.get(path).headers["link"] == (
-            "</api/auth/me>; rel=preload; as=fetch; crossorigin"
-        ), path
+        links = client.get(path).headers["link"].split(", ")
+        assert links[0] == "</api/auth/me>; rel=preload; as=fetch; crossorigin", path
     assert "link" not in client.get("/login").headers
 
 
@@ -140,19 +140,49 @@ APPS = Path(__file__).resolve().parents[2] / "apps"
 
 
 @pytest.mark.parametrize("app", ["web", "admin"])
-def test_index_html_preloads_every_module_of_its_app(app: str) -> None:
+def test_index_html_preloads_the_modules_every_page_needs(app: str) -> None:
     # A module left out of the list is found only when its importer runs: one more round
     # trip before the first paint on a slow connection.
     index = (APPS / app / "index.html").read_text(encoding="utf-8")
-    modules = sorted(
-        [
-            f"/assets/{p.relative_to(APPS / app / 'assets').as_posix()}"
-            for p in (APPS / app / "assets").rglob("*.js")
-        ]
-        + [f"/shared/{p.name}" for p in (APPS / "shared").glob("*.js")]
-    )
-    preloaded = sorted(re.findall(r'<link rel="modulepreload" href="([^"]+)">', index))
-    assert preloaded == modules
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', index)
+    assert preloaded == ["/shared/core.js", "/assets/app.js"]
+    assert sorted(p.name for p in (APPS / "shared").glob("*.js")) == ["core.js"]
+    assert sorted(p.name for p in (APPS / app / "assets").glob("*.js")) == ["app.js"]
+
+
+@pytest.mark.parametrize("app", ["web", "admin"])
+def test_every_page_module_is_mapped_to_its_route(app: str) -> None:
+    pages = sorted(p.stem for p in (APPS / app / "assets" / "pages").glob("*.js"))
+    assert sorted(module for _, module in PAGE_MODULES[app]) == pages  # type: ignore[index]
+    entry = (APPS / app / "assets" / "app.js").read_text(encoding="utf-8")
+    for page in pages:
+        assert f"import('./pages/{page}.js')" in entry
+
+
+@pytest.mark.parametrize(
+    ("app", "path", "module"),
+    [
+        ("web", "/", "dashboard"),
+        ("web", "/settings", "settings"),
+        ("web", "/settings/general.start_page/history", "history"),
+        ("web", "/profile", "profile"),
+        ("admin", "/", "overview"),
+        ("admin", "/users", "users"),
+        ("admin", "/settings", "definitions"),
+        ("admin", "/audit", "audit"),
+    ],
+)
+def test_a_page_preloads_its_own_module(
+    client: TestClient, admin_origin: TestClient, app: str, path: str, module: str
+) -> None:
+    origin = client if app == "web" else admin_origin
+    link = origin.get(path + "?page=2").headers["link"]
+    assert f"</assets/pages/{module}.js>; rel=modulepreload" in link.split(", ")
+
+
+def test_the_sign_in_and_missing_pages_preload_no_page_module(client: TestClient) -> None:
+    assert "link" not in client.get("/login").headers
+    assert "modulepreload" not in client.get("/no-such-page").headers.get("link", "")
 
 
 def test_api_answers_say_their_own_time(client: TestClient) -> None:
@@ -165,6 +195,7 @@ def test_the_history_page_preloads_its_setting_too(client: TestClient) -> None:
     link = client.get("/settings/general.start_page/history").headers["link"]
     assert link == (
         "</api/auth/me>; rel=preload; as=fetch; crossorigin,"
+        " </assets/pages/history.js>; rel=modulepreload,"
         " </api/settings/general.start_page>; rel=preload; as=fetch; crossorigin"
     )
 
@@ -175,5 +206,6 @@ def test_the_users_page_preloads_its_first_list(admin_origin: TestClient) -> Non
     assert link.endswith(f", <{first}>; rel=preload; as=fetch; crossorigin")
     # Another state of the list asks for another page: nothing to guess.
     assert admin_origin.get("/users?page=2").headers["link"] == (
-        "</api/auth/me>; rel=preload; as=fetch; crossorigin"
+        "</api/auth/me>; rel=preload; as=fetch; crossorigin,"
+        " </assets/pages/users.js>; rel=modulepreload"
     )

@@ -21,7 +21,7 @@ import {
   positiveInt,
   readQuery,
   writeQuery,
-} from '../common.js';
+} from '../app.js';
 
 const PAGE_SIZE = 20;
 const DEFAULTS = { actor: '', action: '', since: '', until: '', page: '1' };

@@ -26,7 +26,7 @@ import {
   positiveInt,
   readQuery,
   writeQuery,
-} from '../common.js';
+} from '../app.js';
 
 const PAGE_SIZE = 20;
 const DEFAULTS = { q: '', category: '', page: '1' };

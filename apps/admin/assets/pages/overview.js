@@ -1,7 +1,7 @@
 // "/": counts of users, definitions and audit events, and shortcuts to common tasks.
 
 import { api, h, icon } from '/shared/core.js';
-import { pageHeader } from '../common.js';
+import { pageHeader } from '../app.js';
 
 /**
  * @typedef {{users: number, active_users: number, admins: number, definitions: number,

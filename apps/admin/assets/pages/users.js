@@ -23,7 +23,7 @@ import {
   positiveInt,
   readQuery,
   writeQuery,
-} from '../common.js';
+} from '../app.js';
 
 const PAGE_SIZE = 20;
 const DEFAULTS = { q: '', sort: 'email', page: '1' };

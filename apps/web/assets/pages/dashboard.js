@@ -1,7 +1,7 @@
 // "/": welcome, counts of settings and customised ones, recent changes.
 
 import { api, withQuery, h, icon, emptyState, timeEl } from '/shared/core.js';
-import { loader, pageHeader, valueText } from '../common.js';
+import { loader, pageHeader, valueText } from '../app.js';
 
 const NUMBER = new Intl.NumberFormat('en-GB');
 const PAGE_SIZE = 100;

@@ -14,7 +14,7 @@ import {
   rangeText,
   timeEl,
 } from '/shared/core.js';
-import { loader, pageHeader, valueText } from '../common.js';
+import { loader, pageHeader, valueText } from '../app.js';
 
 const PAGE_SIZE = 20;
 const ACTIONS = { set: 'Set', reset: 'Reset' };

@@ -11,7 +11,7 @@ import {
   setFieldError,
   toast,
 } from '/shared/core.js';
-import { pageHeader } from '../common.js';
+import { pageHeader } from '../app.js';
 
 const THEMES = [
   ['system', 'System'],

@@ -16,7 +16,7 @@ import {
   setFieldError,
   toast,
 } from '/shared/core.js';
-import { loader, pageHeader } from '../common.js';
+import { loader, pageHeader } from '../app.js';
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
