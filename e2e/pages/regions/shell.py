@@ -95,7 +95,9 @@ class Shell:
         )
 
     def menu_is_collapsible(self) -> bool:
-        """Whether the navigation sits behind the Menu button (narrow screens)."""
+        """Whether the navigation sits behind the Menu button (narrow screens). Asked once
+        the header is there: before the shell renders, no button is visible anywhere."""
+        self.account_menu_button.wait_for(state="visible")
         return self.menu_button.is_visible()
 
     def open_menu(self) -> None:
