@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from harness.targets import (
+    APPS_NICENESS,
     RunFolder,
     TargetError,
     check_target,
     check_targets,
+    start_bundled_apps,
     sweep_orphaned_run_folders,
 )
 
@@ -121,3 +123,16 @@ def test_a_young_run_folder_is_left_to_its_owner(tmp_path: Path) -> None:
     folder._lock.close()
     assert sweep_orphaned_run_folders(tmp_path) == []
     assert folder.path.is_dir()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: setpriority")
+def test_the_bundled_apps_run_at_the_browsers_priority_where_allowed(tmp_path: Path) -> None:
+    # Where raising a priority is allowed (root, as Chromium's display threads are
+    # raised), the apps get nice -8 too; elsewhere they keep the worker's own.
+    apps = start_bundled_apps(db_path=tmp_path / "apps.db", log_path=tmp_path / "apps.log")
+    try:
+        niceness = os.getpriority(os.PRIO_PROCESS, apps.process.pid)
+    finally:
+        apps.stop()
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert niceness == (APPS_NICENESS if os.geteuid() == 0 else own)
