@@ -399,6 +399,8 @@ def test_the_account_menu_works_with_the_keyboard_alone(
         expect(menu.get_by_role("menuitem", name="Profile")).to_be_focused()
         page.keyboard.press("Enter")
         expect(page).to_have_url(f"{app_url}/profile")
+        # The profile page has rendered (its module may load first) and taken the focus.
+        expect(shell.heading).to_have_text("Profile")
         expect(menu).to_be_hidden()
         keyboard_checks.tab_to(page, button, backwards=True)
 

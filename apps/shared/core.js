@@ -926,7 +926,8 @@ export function createRouter({ routes, notFound, root, titleSuffix = '', guard =
     }
     // A route may give load() instead of render: its page module, fetched on first use
     // (the server preloads the current page's module), before the old page is cleared.
-    const renderPage = route.render ?? (await route.load());
+    // Kept once loaded: the next visit renders at once.
+    const renderPage = route.render ?? (route.render = await route.load());
     if (mine !== token) return;
     const container = typeof root === 'function' ? root(ctx) : root;
     ctx.root = container;
