@@ -442,6 +442,22 @@ export function toast(message, { variant = 'success' } = {}) {
 
 // ---------------------------------------------------------------- states
 
+/**
+ * The page's heading block: the one <h1>, a lead line and optional actions.
+ * @param {string} title
+ * @param {string | Node} [lead]
+ * @param {...Node} actions
+ */
+export function pageHeader(title, lead = '', ...actions) {
+  return h(
+    'div',
+    { class: 'page-header' },
+    h('div', { class: 'page-header-text' }, h('h1', null, title), lead ? h('p', { class: 'lead' }, lead) : null),
+    actions.length ? h('div', { class: 'page-actions' }, ...actions) : null,
+  );
+}
+
+
 /** Replace the container's content with a role="status" "Loading…" block. */
 export function loading(container, label = 'Loading…') {
   clear(container);

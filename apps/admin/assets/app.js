@@ -4,23 +4,11 @@
 
 import { h, clear, uid, loading, pagination, startApp } from '/shared/core.js';
 
+// The pages import their building blocks from here, the shared page header too.
+export { pageHeader } from '/shared/core.js';
+
 // Building blocks the admin pages share: page header, responsive data table, list loader,
 // and the page state kept in the query string.
-
-/**
- * The page's heading block: the one <h1>, a lead line and optional actions on the right.
- * @param {string} title
- * @param {string} lead
- * @param {...Node} actions
- */
-export function pageHeader(title, lead, ...actions) {
-  return h(
-    'div',
-    { class: 'page-header' },
-    h('div', { class: 'page-header-text' }, h('h1', null, title), lead ? h('p', { class: 'lead' }, lead) : null),
-    actions.length ? h('div', { class: 'page-actions' }, ...actions) : null,
-  );
-}
 
 /**
  * A data table in a card, inside a labelled, keyboard-scrollable region. Below 640 px the

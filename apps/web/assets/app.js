@@ -4,22 +4,10 @@
 
 import { h, clear, loading, startApp } from '/shared/core.js';
 
-// Building blocks the web pages share.
+// The pages import their building blocks from here, the shared page header too.
+export { pageHeader } from '/shared/core.js';
 
-/**
- * The page's heading block: the one <h1>, a lead line and optional actions.
- * @param {string} title
- * @param {string | Node} [lead]
- * @param {...Node} actions
- */
-export function pageHeader(title, lead = '', ...actions) {
-  return h(
-    'div',
-    { class: 'page-header' },
-    h('div', { class: 'page-header-text' }, h('h1', null, title), lead ? h('p', { class: 'lead' }, lead) : null),
-    actions.length ? h('div', { class: 'page-actions' }, ...actions) : null,
-  );
-}
+// Building blocks the web pages share.
 
 /** A setting value as text: booleans as On / Off, empty text marked. */
 export function valueText(value) {
