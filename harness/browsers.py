@@ -2,10 +2,14 @@
 
 An explicit choice wins over a found one: `E2E_CHROMIUM` (for Chromium), then
 `[browser] executable` in playwright.config.toml, then Playwright's own build where it
-is installed (`playwright install`, as on GitHub CI), then a system Chromium on PATH
-(`chromium`, `chromium-browser`, `google-chrome`). A system binary is launched through
-`executable_path` with the flags a headless system build needs. Where none exists the
-run stops with one message that says how to install one.
+is installed (`playwright install`, as on GitHub CI), then a system Chromium on PATH.
+A headless run looks for `chromium-headless-shell` first: Chromium's headless build,
+which Playwright's own installs also use for headless runs. It does a spec's browser
+work in half the time and CPU of the full browser (bench/bench_browser.py), and it
+renders the accepted Chromium baselines. A headed run (`--headed`, or `headless = false`)
+needs a full browser: `chromium`, `chromium-browser`, `google-chrome`. A system binary
+is launched through `executable_path` with the flags a headless system build needs.
+Where none exists the run stops with one message that says how to install one.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+HEADLESS_SHELL_NAMES = ("chromium-headless-shell",)
 BROWSER_NAMES = ("chromium", "firefox", "webkit")
 
 # A system Chromium run as root needs --no-sandbox; the rest keep it from calling home,
@@ -81,9 +86,9 @@ def install_hint(name: str) -> str:
     hint = f"run `python -m playwright install --with-deps {name}`"
     if name == "chromium":
         hint += (
-            ", or install a system Chromium (`sudo apt-get install chromium` on Debian and"
-            " Ubuntu) and, if it is not on PATH, set E2E_CHROMIUM or [browser] executable"
-            " in playwright.config.toml"
+            ", or install a system Chromium (`sudo apt-get install chromium-headless-shell"
+            " chromium` on Debian) and, if it is not on PATH, set E2E_CHROMIUM or [browser]"
+            " executable in playwright.config.toml"
         )
     return hint
 
@@ -95,11 +100,13 @@ def find_browser(
     configured: str = "",
     environ: Mapping[str, str] | None = None,
     which: Callable[[str], str | None] = shutil.which,
+    headless: bool = True,
 ) -> BrowserChoice:
     """Resolve the binary for `name`: E2E_CHROMIUM, config, Playwright's build, PATH.
 
     `playwright_executable` is where Playwright expects its own build
-    (`BrowserType.executable_path`); it is used when that file exists.
+    (`BrowserType.executable_path`); it is used when that file exists. On PATH a
+    headless run takes Chromium's headless shell where it is installed.
     """
     env = os.environ if environ is None else environ
     from_env = env.get("E2E_CHROMIUM", "") if name == "chromium" else ""
@@ -125,13 +132,16 @@ def find_browser(
             f"No {name} browser is installed (Playwright looked for {playwright_executable});"
             f" {install_hint(name)}."
         )
-    for candidate in SYSTEM_CHROMIUM_NAMES:
+    candidates: tuple[str, ...] = SYSTEM_CHROMIUM_NAMES
+    if headless:
+        candidates = (*HEADLESS_SHELL_NAMES, *candidates)
+    for candidate in candidates:
         found = which(candidate)
         if found:
             return BrowserChoice(name, str(found), "system", SYSTEM_CHROMIUM_ARGS, str(found))
     raise BrowserNotFoundError(
         "No Chromium found: Playwright's own build is not installed and none of"
-        f" {', '.join(SYSTEM_CHROMIUM_NAMES)} is on PATH; {install_hint(name)}."
+        f" {', '.join(candidates)} is on PATH; {install_hint(name)}."
     )
 
 

@@ -174,6 +174,11 @@ def test_animation_outlasting_the_wait_is_named_in_the_failure(
 ) -> None:
     page = open_page("fade-in.html?duration=60s")
     page.get_by_role("button", name="Show details").click()
+    # Mid-fade: the transition has begun (a busy machine may take a while to paint its
+    # first frame, and before it the panel is still fully transparent, which axe skips).
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.getElementById('panel')).opacity) > 0"
+    )
     with pytest.raises(AccessibilityError) as failure:
         assert_accessible(page)
     assert failure.value.check.frames.unsettled == (page.url,)

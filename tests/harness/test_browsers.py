@@ -110,12 +110,41 @@ def test_system_chromium_on_path(tmp_path: Path) -> None:
     assert choice.describe() == "chromium (/opt/bin/chromium-browser, found on PATH)"
 
 
+def test_a_headless_run_takes_the_headless_shell_and_a_headed_one_the_full_browser() -> None:
+    found = {"chromium": "/usr/bin/chromium", "chromium-headless-shell": "/usr/bin/shell"}
+    headless = find_browser(
+        "chromium", playwright_executable=None, environ={}, which=lambda n: found.get(n)
+    )
+    assert (headless.executable, headless.source) == ("/usr/bin/shell", "system")
+    assert headless.args == SYSTEM_CHROMIUM_ARGS
+    headed = find_browser(
+        "chromium",
+        playwright_executable=None,
+        environ={},
+        which=lambda n: found.get(n),
+        headless=False,
+    )
+    assert headed.executable == "/usr/bin/chromium"
+
+
+def test_a_headed_run_does_not_take_the_headless_shell_alone() -> None:
+    found = {"chromium-headless-shell": "/usr/bin/shell"}
+    with pytest.raises(BrowserNotFoundError, match="none of chromium, chromium-browser"):
+        find_browser(
+            "chromium",
+            playwright_executable=None,
+            environ={},
+            which=lambda n: found.get(n),
+            headless=False,
+        )
+
+
 def test_no_chromium_anywhere_says_how_to_install() -> None:
     with pytest.raises(BrowserNotFoundError) as error:
         find_browser("chromium", playwright_executable=None, environ={}, which=no_which)
     message = str(error.value)
     assert "python -m playwright install --with-deps chromium" in message
-    assert "apt-get install chromium" in message
+    assert "apt-get install chromium-headless-shell chromium" in message
 
 
 def test_firefox_has_no_system_fallback(tmp_path: Path) -> None:
