@@ -53,16 +53,44 @@ def test_sign_in_page_shows_its_heading(guest_page: Page, n: int) -> None:
 """
 
 
+def cpu_ticks() -> list[int] | None:
+    """The machine's CPU time so far, by kind (/proc/stat, clock ticks); None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            return [int(v) for v in stat.readline().split()[1:8]]
+    except OSError:
+        return None
+
+
+LAST_BUSY: list[float] = []
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str, int]:
     """Wall time, stdout and exit status of a pytest run. Exit 1 (some test failed) is
-    recorded, not hidden: the results say so next to the time."""
+    recorded, not hidden: the results say so next to the time. The cores the machine kept
+    busy meanwhile go to LAST_BUSY."""
+    before = cpu_ticks()
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    after = cpu_ticks()
+    LAST_BUSY.clear()
+    if before and after:
+        delta = [b - a for a, b in zip(before, after, strict=True)]
+        LAST_BUSY.append((sum(delta) - delta[3]) / os.sysconf("SC_CLK_TCK") / elapsed)
     if done.returncode not in (0, 1):
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise SystemExit(f"{' '.join(cmd)} exited with {done.returncode}")
     return elapsed, done.stdout, done.returncode
+
+
+def failed_tests(stdout: str) -> list[str]:
+    """The node ids of pytest's short summary's FAILED and ERROR lines."""
+    return [
+        line.split(" ", 2)[1]
+        for line in stdout.splitlines()
+        if line.startswith(("FAILED ", "ERROR ")) and len(line.split(" ", 2)) > 1
+    ]
 
 
 def outcome_line(stdout: str) -> str:
@@ -94,10 +122,15 @@ def suite_wall_times(workers: list[int]) -> dict[str, Any]:
             "wall_s": round(elapsed, 1),
             "outcome": outcome_line(out),
             "exit_status": status,
+            "failed": failed_tests(out),
+            "cores_busy": round(LAST_BUSY[0], 2) if LAST_BUSY else None,
         }
-        print(f"  -n {n}: {elapsed:.1f} s ({results[str(n)]['outcome']})", flush=True)
+        busy = results[str(n)]["cores_busy"]
+        print(f"  -n {n}: {elapsed:.1f} s, {busy} cores busy ({results[str(n)]['outcome']})")
         if status:
             print(f"  warning: the run with -n {n} had failures; its time is not comparable")
+            for nodeid in results[str(n)]["failed"]:
+                print(f"    {nodeid}")
     if len(workers) > 1:
         low, high = str(min(workers)), str(max(workers))
         results["speedup"] = round(results[low]["wall_s"] / results[high]["wall_s"], 2)

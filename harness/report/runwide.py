@@ -23,6 +23,7 @@ from harness.vitals.api import (
     RunEndpointLatency,
     pooled_measurements,
     run_latency,
+    server_ms_from,
 )
 
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -90,6 +91,7 @@ def endpoint_latency(entry: Mapping[str, Any]) -> RunEndpointLatency:
             duration_ms=_float(call.get("duration_ms")),
             page=str(call.get("page", "")),
             nodeid=str(call.get("nodeid", "")),
+            server_ms=server_ms_from(call.get("server_ms")),
         )
         for call in entry.get("slowest") or []
         if isinstance(call, Mapping)

@@ -43,6 +43,8 @@ class ApiCall:
     start_ms: float
     duration_ms: float
     status: int
+    server_ms: float | None = None
+    """The server's own time from its Server-Timing header, where it sends one."""
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,15 @@ class EndpointLatency:
     p95_ms: float
     budget_ms: float
     status: Literal["pass", "fail"]
+    server_ms: tuple[float | None, ...] = ()
+    """Each call's server time (Server-Timing), in the order of durations_ms."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "endpoint": self.endpoint,
             "count": self.count,
             "durations_ms": [round(d, 1) for d in self.durations_ms],
+            "server_ms": [None if s is None else round(s, 1) for s in self.server_ms],
             "p95_ms": round(self.p95_ms, 1),
             "budget_ms": self.budget_ms,
             "status": self.status,
@@ -139,16 +144,31 @@ def pair_calls(
                 start_ms=float(timing["startTime"]),
                 duration_ms=float(timing["duration"]),
                 status=int(timing.get("status") or 0),
+                server_ms=server_ms_from(timing.get("serverMs")),
             )
         )
     return calls
 
 
+def server_ms_from(value: object) -> float | None:
+    """A Server-Timing duration as the collector gives it: None where there was none."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        return None
+    return float(value)
+
+
+def server_note(server_ms: float | None) -> str:
+    """` (server 3 ms)`: how much of a call the server itself took, where it says."""
+    return "" if server_ms is None else f" (server {server_ms:.0f} ms)"
+
+
 def latency_by_endpoint(calls: Iterable[ApiCall], budget_ms: float) -> tuple[EndpointLatency, ...]:
     """Each endpoint's p95 against the budget; an endpoint passes when p95 < budget."""
     durations: dict[str, list[float]] = defaultdict(list)
+    servers: dict[str, list[float | None]] = defaultdict(list)
     for call in calls:
         durations[call.endpoint].append(call.duration_ms)
+        servers[call.endpoint].append(call.server_ms)
     results = []
     for endpoint in sorted(durations):
         values = durations[endpoint]
@@ -161,6 +181,7 @@ def latency_by_endpoint(calls: Iterable[ApiCall], budget_ms: float) -> tuple[End
                 p95_ms=value,
                 budget_ms=budget_ms,
                 status="pass" if value < budget_ms else "fail",
+                server_ms=tuple(servers[endpoint]),
             )
         )
     return tuple(results)
@@ -174,6 +195,7 @@ class PooledCall:
     duration_ms: float
     page: str
     nodeid: str
+    server_ms: float | None = None
 
 
 EVERY_CALL = "every API call"
@@ -207,7 +229,9 @@ class RunEndpointLatency:
         return self.p95_ms
 
     def describe(self) -> str:
-        slow = ", ".join(f"{c.duration_ms:.0f} ms on {c.page}" for c in self.slowest)
+        slow = ", ".join(
+            f"{c.duration_ms:.0f} ms{server_note(c.server_ms)} on {c.page}" for c in self.slowest
+        )
         verdict = "is not under" if self.status == "fail" else "is under"
         calls = f"{self.count} call{'s' if self.count != 1 else ''}"
         if self.statistic == "median":
@@ -232,7 +256,12 @@ class RunEndpointLatency:
             "budget_ms": self.budget_ms,
             "status": self.status,
             "slowest": [
-                {"duration_ms": round(c.duration_ms, 1), "page": c.page, "nodeid": c.nodeid}
+                {
+                    "duration_ms": round(c.duration_ms, 1),
+                    "server_ms": None if c.server_ms is None else round(c.server_ms, 1),
+                    "page": c.page,
+                    "nodeid": c.nodeid,
+                }
                 for c in self.slowest
             ],
         }
@@ -244,13 +273,17 @@ def pooled_measurements(measurements: Iterable[Mapping[str, Any]]) -> list[Poole
     for data in measurements:
         endpoints = (data.get("api") or {}).get("endpoints") or []
         for entry in endpoints:
-            for duration in entry.get("durations_ms") or []:
+            durations = entry.get("durations_ms") or []
+            servers = list(entry.get("server_ms") or [])
+            servers += [None] * (len(durations) - len(servers))
+            for duration, server in zip(durations, servers, strict=False):
                 calls.append(
                     PooledCall(
                         endpoint=str(entry["endpoint"]),
                         duration_ms=float(duration),
                         page=str(data.get("page", "")),
                         nodeid=str(data.get("nodeid", "")),
+                        server_ms=server_ms_from(server),
                     )
                 )
     return calls

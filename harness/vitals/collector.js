@@ -265,6 +265,12 @@
     observe('first-input', onEvents);
   }
 
+  const serverDuration = (entry) => {
+    const timings = entry.serverTiming || [];
+    const own = timings.find((t) => t.name === 'app') || timings[0];
+    return own && own.duration > 0 ? own.duration : -1;
+  };
+
   // API calls, for the latency check: resource timing of every URL with /api/ in it. Any
   // finished resource restarts the quiet window: its content may paint a new LCP candidate.
   // The duration runs from the request leaving the browser to the answer's first byte:
@@ -289,6 +295,9 @@
             ? entry.responseStart - entry.requestStart
             : entry.responseEnd - entry.startTime,
         status: entry.responseStatus || 0,
+        // The server's own time (Server-Timing `app;dur`, which the bundled API sends),
+        // to tell a slow API from a call that waited on a busy machine. -1: none given.
+        serverMs: serverDuration(entry),
       });
     }
   });

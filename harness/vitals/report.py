@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.config import Budget
-from harness.vitals.api import TIMING, ApiCall, EndpointLatency, latency_by_endpoint
+from harness.vitals.api import (
+    TIMING,
+    ApiCall,
+    EndpointLatency,
+    latency_by_endpoint,
+    server_note,
+)
 from harness.vitals.throttling import ThrottlingState
 
 MetricName = Literal["LCP", "CLS", "INP", "FCP", "TTFB"]
@@ -323,7 +329,11 @@ class VitalsReport:
             f" ({TIMING}, {self.api_source}):"
         ]
         for endpoint in self.api_failures:
-            durations = ", ".join(f"{d:.0f}" for d in endpoint.durations_ms)
+            servers = [*endpoint.server_ms, *[None] * endpoint.count][: endpoint.count]
+            durations = ", ".join(
+                f"{d:.0f}{server_note(s)}"
+                for d, s in zip(endpoint.durations_ms, servers, strict=True)
+            )
             lines.append(
                 f"  {endpoint.endpoint}: p95 {endpoint.p95_ms:.0f} ms over {endpoint.count}"
                 f" call{'s' if endpoint.count != 1 else ''}; durations: {durations} ms"

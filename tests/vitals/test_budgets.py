@@ -266,6 +266,23 @@ def test_methods_pair_with_timings_by_url_in_order() -> None:
     ]
 
 
+def test_the_servers_own_time_goes_with_each_call_to_the_run_verdict() -> None:
+    timings = [
+        {"url": "http://a/api/me", "startTime": 1.0, "duration": 410.0, "serverMs": 2.5},
+        {"url": "http://a/api/me", "startTime": 2.0, "duration": 6.0, "serverMs": -1},
+    ]
+    calls = pair_calls(timings, [])
+    assert [c.server_ms for c in calls] == [2.5, None]
+    (endpoint,) = latency_by_endpoint(calls, budget_ms=200)
+    assert endpoint.to_dict()["server_ms"] == [2.5, None]
+    data = {"page": "web:/", "api": {"endpoints": [endpoint.to_dict()]}}
+    verdict = {e.endpoint: e for e in run_latency(pooled_measurements([data]), 200)}
+    assert verdict["GET /api/me"].describe().endswith(
+        "slowest: 410 ms (server 2 ms) on web:/, 6 ms on web:/"
+    )
+    assert verdict["GET /api/me"].to_dict()["slowest"][0]["server_ms"] == 2.5
+
+
 def test_endpoint_over_budget_at_p95_fails() -> None:
     calls = [ApiCall("GET", "u", "GET /api/items/{id}", 0, d, 200) for d in [10.0] * 19 + [500.0]]
     calls += [ApiCall("POST", "u", "POST /api/items", 0, 250.0, 201)]
