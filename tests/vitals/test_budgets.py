@@ -277,8 +277,10 @@ def test_the_servers_own_time_goes_with_each_call_to_the_run_verdict() -> None:
     assert endpoint.to_dict()["server_ms"] == [2.5, None]
     data = {"page": "web:/", "api": {"endpoints": [endpoint.to_dict()]}}
     verdict = {e.endpoint: e for e in run_latency(pooled_measurements([data]), 200)}
-    assert verdict["GET /api/me"].describe().endswith(
-        "slowest: 410 ms (server 2 ms) on web:/, 6 ms on web:/"
+    assert (
+        verdict["GET /api/me"]
+        .describe()
+        .endswith("slowest: 410 ms (server 2 ms) on web:/, 6 ms on web:/")
     )
     assert verdict["GET /api/me"].to_dict()["slowest"][0]["server_ms"] == 2.5
 
