@@ -56,9 +56,10 @@ def front_ends(tmp_path: Path) -> Path:
         (root / app / "assets").mkdir(parents=True)
         (root / app / "index.html").write_text(INDEX_HTML.format(app=app), encoding="utf-8")
         (root / app / "assets" / "app.js").write_text(f"export const app = '{app}';\n")
-        (root / app / "assets" / "app.css").write_text("body { margin: 0; }\n")
+        (root / app / "assets" / "app.css").write_text(f".{app} {{ margin: 0; }}\n")
     (root / "shared").mkdir()
     (root / "shared" / "core.js").write_text("export function h() {}\n")
+    (root / "shared" / "styles.css").write_text("body { margin: 0; }\n")
     (root / "secret.txt").write_text("outside the static roots\n")
     return root
 

@@ -68,6 +68,22 @@ def test_assets_are_the_apps_own(client: TestClient, admin_origin: TestClient) -
     assert client.get("/assets/app.css").headers["content-type"].startswith("text/css")
 
 
+def test_the_style_sheet_is_the_shared_one_then_the_apps_own(
+    client: TestClient, admin_origin: TestClient
+) -> None:
+    for origin in (client, admin_origin):
+        joined = origin.get("/assets/all.css")
+        assert joined.status_code == 200
+        assert joined.headers["content-type"].startswith("text/css")
+        assert (
+            joined.text
+            == origin.get("/shared/styles.css").text + origin.get("/assets/app.css").text
+        )
+        again = origin.get("/assets/all.css", headers={"If-None-Match": joined.headers["etag"]})
+        assert again.status_code == 304
+    assert client.get("/assets/all.css").text != admin_origin.get("/assets/all.css").text
+
+
 def test_shared_modules_are_on_both_origins(client: TestClient, admin_origin: TestClient) -> None:
     for origin in (client, admin_origin):
         response = origin.get("/shared/core.js")
