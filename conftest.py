@@ -12,4 +12,5 @@ pytest_plugins = [
     "fixtures.health",
     "fixtures.visual",
     "fixtures.reporting",
+    "fixtures.scheduling",
 ]
