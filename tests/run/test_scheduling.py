@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.scheduling import Pairing, is_waiting, read_durations
+from fixtures.scheduling import (
+    Pairing,
+    is_waiting,
+    read_durations,
+    waiting_lane,
+)
 from tests.run.helpers import PLUGINS, ROOT, make_project, results_of, run_pytest
 
 COLLECTION = [
@@ -33,11 +38,14 @@ def test_a_spec_waits_when_its_node_id_starts_with_a_waiting_prefix() -> None:
     assert not is_waiting("tests/e2e/test_performance.py::test_x", WAITING)
 
 
-def test_the_suites_waiting_specs_are_files_that_exist() -> None:
+def test_the_suites_waiting_and_quiet_specs_exist() -> None:
     ini = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     assert ini["waiting_specs"]
-    for prefix in ini["waiting_specs"]:
-        assert (ROOT / prefix).is_file(), f"waiting_specs names {prefix}, which is not a file"
+    for option in ("waiting_specs", "quiet_specs"):
+        for prefix in ini[option]:
+            path, _, name = prefix.partition("::")
+            assert (ROOT / path).is_file(), f"{option} names {path}, which is not a file"
+            assert f"def {name}" in (ROOT / path).read_text(), f"{option}: no {name} in {path}"
 
 
 def test_waiting_specs_go_longest_first_and_working_ones_in_collection_order() -> None:
@@ -47,23 +55,20 @@ def test_waiting_specs_go_longest_first_and_working_ones_in_collection_order() -
     assert len(pairing) == 6
 
 
-def test_a_worker_waits_while_the_other_works_and_works_while_it_waits() -> None:
+def test_each_lane_takes_its_own_kind_first() -> None:
     pairing = Pairing(COLLECTION, WAITING, DURATIONS)
-    assert names(pairing, [pairing.next_for(others_waiting=0, others=1)]) == ["test_long"]
-    assert names(pairing, [pairing.next_for(others_waiting=1, others=1)]) == ["test_one"]
+    assert names(pairing, [pairing.next_for(waits=True)]) == ["test_long"]
+    assert names(pairing, [pairing.next_for(waits=False)]) == ["test_one"]
 
 
-def test_with_more_workers_about_half_of_them_wait() -> None:
+def test_even_workers_wait_and_odd_ones_work() -> None:
+    assert [waiting_lane(f"gw{n}") for n in range(4)] == [True, False, True, False]
+    assert waiting_lane("master")  # a name that is not gwN: the default lane
+
+
+def test_one_kind_after_the_other_in_one_lane() -> None:
     pairing = Pairing(COLLECTION, WAITING, DURATIONS)
-    # Four workers: this one and three others. One other waits: this one waits too.
-    assert pairing.kind_of[pairing.next_for(others_waiting=1, others=3)]
-    # Two others wait already: this one works.
-    assert not pairing.kind_of[pairing.next_for(others_waiting=2, others=3)]
-
-
-def test_one_worker_works_first_then_waits() -> None:
-    pairing = Pairing(COLLECTION, WAITING, DURATIONS)
-    order = [pairing.next_for(others_waiting=0, others=0) for _ in range(len(COLLECTION))]
+    order = [pairing.next_for(waits=False) for _ in range(len(COLLECTION))]
     assert names(pairing, order) == [
         *("test_one", "test_two", "test_three"),
         *("test_long", "test_short", "test_unknown"),
@@ -73,20 +78,29 @@ def test_one_worker_works_first_then_waits() -> None:
 
 def test_once_one_kind_runs_out_the_other_kind_is_handed_out() -> None:
     pairing = Pairing(COLLECTION[:2], WAITING, DURATIONS)
-    assert names(pairing, [pairing.next_for(0, 1), pairing.next_for(0, 1)]) == [
+    assert names(pairing, [pairing.next_for(True), pairing.next_for(True)]) == [
         "test_one",
         "test_two",
     ]
     with pytest.raises(IndexError):
-        pairing.next_for(0, 1)
+        pairing.next_for(False)
 
 
 def test_tests_given_back_run_first_in_their_kind() -> None:
     pairing = Pairing(COLLECTION, WAITING, DURATIONS)
-    taken = [pairing.next_for(0, 1), pairing.next_for(1, 1)]  # test_long, test_one
+    taken = [pairing.next_for(True), pairing.next_for(False)]  # test_long, test_one
     pairing.give_back(taken)
     assert names(pairing, pairing.waiting[:1]) == ["test_long"]
     assert names(pairing, pairing.working[:1]) == ["test_one"]
+
+
+def test_quiet_specs_come_last_whatever_the_lane() -> None:
+    quiet = ["e2e/test_performance.py::test_long"]
+    for waits in (True, False):
+        pairing = Pairing(COLLECTION, WAITING, DURATIONS, quiet)
+        order = names(pairing, [pairing.next_for(waits) for _ in range(len(COLLECTION))])
+        assert order[-1] == "test_long", order
+        assert "test_long" not in names(pairing, pairing.waiting)
 
 
 def test_a_missing_or_broken_durations_file_gives_collection_order(tmp_path: Path) -> None:
@@ -146,9 +160,8 @@ def test_with_two_workers_one_starts_waiting_and_the_other_working(project: Path
     assert run.ret == 0, run.stdout + run.stderr
     logs = worker_logs(project)
     assert len(logs) == 2
-    firsts = sorted(log[:2] for log in logs)
-    # Longest waiting first (from the durations file); working in collection order.
-    assert firsts == [["p3", "p4"], ["w1", "w2"]], logs
+    # gw0 waits, longest first (from the durations file); gw1 works, in collection order.
+    assert [log[:2] for log in logs] == [["p3", "p4"], ["w1", "w2"]], logs
     ran = sorted(name for log in logs for name in log)
     assert ran == ["p1", "p2", "p3", "p4", "w1", "w2", "w3", "w4"]  # each once
     assert len(results_of(project)["tests"]) == 8
@@ -185,3 +198,12 @@ def test_the_tests_of_a_worker_that_dies_still_run(tmp_path: Path) -> None:
     assert run.outcomes().get("passed") == 8, run.stdout
     ran = sorted(name for log in worker_logs(path) for name in log)
     assert ran == ["p1", "p2", "p3", "p4", "w1", "w2", "w3", "w4"]
+
+
+def test_a_quiet_spec_is_handed_out_last(project: Path) -> None:
+    run = run_pytest(project, "-n", "2", "-o", "quiet_specs=test_b_wait.py::test_p3")
+    assert run.ret == 0, run.stdout + run.stderr
+    logs = worker_logs(project)
+    (ran_it,) = [log for log in logs if "p3" in log]
+    assert ran_it[-1] == "p3", logs
+    assert [log[:2] for log in logs] == [["p4", "p1"], ["w1", "w2"]], logs
