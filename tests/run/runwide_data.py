@@ -17,6 +17,25 @@ from harness.vitals.api import pooled_measurements, run_latency
 
 TIMING = "responseStart - requestStart"
 
+# The playwright.config.toml of the tiny suites: an API latency gate of 100 ms, and two
+# known accessibility issues (expiring in 2099).
+RUNWIDE_CONFIG = """
+[performance]
+api_p95_ms = 100
+
+[[a11y.known_issues]]
+rule = "image-alt"
+target = "#partner-logo"
+reason = "Partner widget; fix requested in PARTNER-142"
+expires = 2099-06-30
+
+[[a11y.known_issues]]
+rule = "label"
+target = "#newsletter"
+reason = "Newsletter form is being replaced"
+expires = 2099-06-30
+"""
+
 
 def violation(rule: str, impact: str, *targets: str) -> dict[str, Any]:
     """An axe violation of `rule` by one node per target (`#id` selectors)."""

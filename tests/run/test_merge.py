@@ -19,6 +19,7 @@ from harness.report.model import Results
 from harness.report.runwide import RunFiles, api_latency_failures, merge_a11y, merge_vitals
 from tests.run.helpers import PLUGINS, ROOT, make_project, results_of, run_pytest, section
 from tests.run.runwide_data import (
+    RUNWIDE_CONFIG,
     a11y_check,
     a11y_document,
     violation,
@@ -176,23 +177,6 @@ def test_render_draws_the_report_again(shards: list[Path], tmp_path: Path) -> No
 
 # --- a11y.json and vitals.json over every shard ---
 
-SHARD_CONFIG = """
-[performance]
-api_p95_ms = 100
-
-[[a11y.known_issues]]
-rule = "image-alt"
-target = "#partner-logo"
-reason = "Partner widget; fix requested in PARTNER-142"
-expires = 2099-06-30
-
-[[a11y.known_issues]]
-rule = "label"
-target = "#newsletter"
-reason = "Newsletter form is being replaced"
-expires = 2099-06-30
-"""
-
 # Shard 1 fails its own API latency gate: two slow calls of three (median 250 ms).
 SHARD_1 = """
     import pytest
@@ -246,7 +230,7 @@ def measured_shards(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         for i, source in ((1, SHARD_1), (2, SHARD_2))
     ]
     for project in projects:
-        (project / "playwright.config.toml").write_text(SHARD_CONFIG)
+        (project / "playwright.config.toml").write_text(RUNWIDE_CONFIG)
     with ThreadPoolExecutor(2) as pool:
         runs = list(pool.map(run_pytest, projects))
     assert [r.ret for r in runs] == [1, 1], [r.stdout for r in runs]

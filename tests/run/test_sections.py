@@ -17,6 +17,7 @@ from harness.report.model import Artifact, Attempt, Results, RunFailure, RunInfo
 from harness.report.runwide import RunFiles, api_latency_failures, load_run_files
 from tests.run.helpers import PLUGINS, Run, make_project, results_of, run_pytest, section
 from tests.run.runwide_data import (
+    RUNWIDE_CONFIG,
     a11y_check,
     a11y_document,
     violation,
@@ -25,23 +26,6 @@ from tests.run.runwide_data import (
 )
 
 RUN_PLUGINS = [*PLUGINS, "fixtures.a11y", "fixtures.performance"]
-
-CONFIG = """
-[performance]
-api_p95_ms = 100
-
-[[a11y.known_issues]]
-rule = "image-alt"
-target = "#partner-logo"
-reason = "Partner widget; fix requested in PARTNER-142"
-expires = 2099-06-30
-
-[[a11y.known_issues]]
-rule = "label"
-target = "#newsletter"
-reason = "Newsletter form is being replaced"
-expires = 2099-06-30
-"""
 
 # Every test passes; the run fails on the API latency gate (p95 250 ms against 100 ms).
 PASSING_PAGES = """
@@ -74,7 +58,7 @@ def gated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
     """A run of the real accessibility and performance plugins: both tests pass, the API
     latency gate fails the run."""
     project = make_project(tmp_path_factory.mktemp("gated"), RUN_PLUGINS, test_pages=PASSING_PAGES)
-    (project / "playwright.config.toml").write_text(CONFIG)
+    (project / "playwright.config.toml").write_text(RUNWIDE_CONFIG)
     run = run_pytest(project)
     assert run.outcomes() == {"passed": 2}, run.stdout
     return project, run
