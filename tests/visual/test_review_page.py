@@ -149,7 +149,9 @@ def test_lists_changed_and_new_snapshots_side_by_side(review_page: Page) -> None
     for kind in ("expected", "actual", "diff"):
         image = hero.get_by_role("img", name=f"{kind} screenshot of hero", exact=True)
         expect(image).to_be_visible()
-        assert image.evaluate("img => img.naturalWidth") == 60
+        # decode() settles once the image is loaded and decoded (or fails): reading
+        # naturalWidth right after to_be_visible raced the load on a fresh machine.
+        assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 60
     expect(hero).to_contain_text("2400 of 2400 pixels (100.000 %), 0 allowed")
     expect(hero).to_contain_text("baselines/web/test_home/hero-chromium-linux-desktop.png")
     footer = article(review_page, "footer")
