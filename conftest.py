@@ -1,16 +1,12 @@
-"""Loads the suite's fixtures: one plugin module per concern (see fixtures/)."""
+"""Loads the suite's own fixtures: one plugin module per concern (see fixtures/).
+
+The engine (sitewise, installed with `pip install -e .`) loads itself through its pytest11
+entry point, as it does for any project.
+"""
 
 pytest_plugins = [
-    "fixtures.config",
-    "fixtures.browser",
-    "fixtures.performance",
     "fixtures.targets",
     "fixtures.auth",
     "fixtures.data",
     "fixtures.mocks",
-    "fixtures.a11y",
-    "fixtures.health",
-    "fixtures.visual",
-    "fixtures.reporting",
-    "fixtures.scheduling",
 ]

@@ -40,7 +40,7 @@ from playwright.sync_api import Page, Playwright, expect, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from harness.browsers import find_browser  # noqa: E402
+from sitewise.browsers.discovery import find_browser  # noqa: E402
 
 HZ = os.sysconf("SC_CLK_TCK")
 

@@ -1,4 +1,4 @@
-"""Benchmark: harness.visual.pixeldiff.compare against the pure-Python pixelmatch.
+"""Benchmark: sitewise.visual.pixeldiff.compare against the pure-Python pixelmatch.
 
 Renders real-looking pages in Chromium (tests/visual/data/render.py), then for each
 case runs each implementation in its own subprocess and measures
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from harness.visual.pixeldiff import compare, load_png, save_png  # noqa: E402
+from sitewise.visual.pixeldiff import compare, load_png, save_png  # noqa: E402
 from tests.visual.data.render import PageSpec, render  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "pixeldiff.json"

@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from harness.browsers import find_browser  # noqa: E402
+from sitewise.browsers.discovery import find_browser  # noqa: E402
 
 SPEC = """
 import pytest

@@ -20,12 +20,12 @@ from e2e.pages.catalog import SIGNED_IN_PAGES
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.shell import Shell
-from fixtures.a11y import AssertAccessible, KeyboardChecks
+from fixtures.api import ApiClient
 from fixtures.auth import PageFor, new_password
 from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater
 from fixtures.mocks import MockApiFactory
-from harness.api import ApiClient
-from harness.targets import AppName
+from sitewise.accessibility.plugin import AssertAccessible, KeyboardChecks
+from sitewise.targets.launch import AppName
 
 pytestmark = pytest.mark.a11y
 

@@ -17,11 +17,11 @@ from e2e.pages import admin, web
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.shell import Shell
+from fixtures.api import ApiClient, ApiError
 from fixtures.auth import Account, PageFor, new_password
 from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater, unique_word
 from fixtures.mocks import MockApiFactory
-from harness.api import ApiClient, ApiError
-from harness.targets import AppName
+from sitewise.targets.launch import AppName
 
 pytestmark = pytest.mark.integration
 

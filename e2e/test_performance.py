@@ -21,11 +21,11 @@ from e2e.pages.base import AppPage
 from e2e.pages.catalog import SIGNED_IN_PAGES
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.shell import Shell
+from fixtures.api import ApiClient
 from fixtures.auth import Role
 from fixtures.data import MakeDefinition, MakeUser
-from fixtures.performance import AssertVitals
-from harness.api import ApiClient
-from harness.targets import AppName, Targets
+from sitewise.targets.launch import AppName, Targets
+from sitewise.vitals.plugin import AssertVitals
 
 pytestmark = pytest.mark.performance
 

@@ -26,6 +26,7 @@ from playwright.sync_api import (
 from e2e.pages import admin, web
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.shell import Shell
+from fixtures.api import ApiClient
 from fixtures.auth import Account, PageFor, Role, new_password
 from fixtures.data import (
     ApiAs,
@@ -37,8 +38,7 @@ from fixtures.data import (
     unique_word,
 )
 from fixtures.mocks import PAYLOADS
-from harness.api import ApiClient
-from harness.targets import AppName, Targets
+from sitewise.targets.launch import AppName, Targets
 
 pytestmark = pytest.mark.security
 

@@ -23,9 +23,9 @@ from e2e.pages.catalog import SIGNED_IN_PAGES
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.shell import Shell
 from fixtures.mocks import MockApi, MockApiFactory, load_payload
-from harness.config import SuiteConfig
-from harness.targets import AppName, Targets
-from harness.visual.snapshot import AssertSnapshot
+from sitewise.config.model import SuiteConfig
+from sitewise.targets.launch import AppName, Targets
+from sitewise.visual.snapshot import AssertSnapshot
 
 pytestmark = pytest.mark.visual
 

@@ -24,9 +24,9 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness.api import ApiClient  # noqa: E402
-from harness.config import VisualConfig  # noqa: E402
-from harness.targets import start_bundled_apps  # noqa: E402
+from fixtures.api import ApiClient  # noqa: E402
+from sitewise.config.model import VisualConfig  # noqa: E402
+from sitewise.targets.launch import start_bundled_apps  # noqa: E402
 
 OUT = ROOT / "fixtures" / "payloads" / "visual"
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
@@ -68,7 +68,9 @@ class Clock:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        apps = start_bundled_apps(db_path=Path(tmp) / "db.sqlite", log_path=Path(tmp) / "log")
+        apps = start_bundled_apps(
+            db_path=Path(tmp) / "db.sqlite", log_path=Path(tmp) / "log", cwd=ROOT
+        )
         try:
             targets = apps.targets
             admin_account = targets.account("admin")

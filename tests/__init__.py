@@ -1,1 +1,1 @@
-"""Self-tests of harness/ and fixtures/, and the reference apps' API tests."""
+"""Self-tests of sitewise/ and fixtures/, and the reference apps' API tests."""

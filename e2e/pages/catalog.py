@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from e2e.pages import admin, web
 from e2e.pages.base import AppPage
-from harness.targets import AppName
+from sitewise.targets.launch import AppName
 
 
 @dataclass(frozen=True)

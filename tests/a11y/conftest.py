@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from harness.config import SuiteConfig
+from sitewise.config.model import SuiteConfig
 from tests.conftest import serve_directory
 
 PAGES = Path(__file__).resolve().parent / "pages"

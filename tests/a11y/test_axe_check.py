@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from fixtures.a11y import AccessibilityError, AssertAccessible
-from harness.a11y import A11yCheck, axe_script_version
-from harness.artifacts import artifact_dir, attachments
-from harness.config import A11yConfig, KnownIssue, SuiteConfig
+from sitewise.accessibility.axe import A11yCheck, axe_script_version
+from sitewise.accessibility.plugin import AccessibilityError, AssertAccessible
+from sitewise.artifacts import artifact_dir, attachments
+from sitewise.config.model import A11yConfig, KnownIssue, SuiteConfig
 
 pytestmark = pytest.mark.viewports("desktop")
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page
 
-from fixtures.a11y import KeyboardChecks
-from harness.artifacts import attachments
-from harness.keyboard import FocusError, reset_focus
+from sitewise.accessibility.plugin import KeyboardChecks
+from sitewise.artifacts import attachments
+from sitewise.keyboard.checks import FocusError, reset_focus
 
 pytestmark = pytest.mark.viewports("desktop")
 

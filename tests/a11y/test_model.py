@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.a11y import (
+from sitewise.accessibility.axe import (
     A11yRun,
     AxeRun,
     FrameCoverage,
@@ -17,8 +17,8 @@ from harness.a11y import (
     level_of,
     standard_name,
 )
-from harness.config import A11yConfig, KnownIssue
-from harness.keyboard import FocusStop, focus_indicators, reading_order, sequences_message
+from sitewise.config.model import A11yConfig, KnownIssue
+from sitewise.keyboard.checks import FocusStop, focus_indicators, reading_order, sequences_message
 
 TODAY = dt.date(2026, 3, 1)
 

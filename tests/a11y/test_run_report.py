@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import serve_directory
 
-pytest_plugins = ["fixtures.config", "fixtures.browser", "fixtures.a11y"]
+pytest_plugins = []
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +69,7 @@ expires = {LATER.isoformat()}
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A tiny suite using fixtures/a11y.py, with two known issues: one used, one stale."""
+    """A tiny suite using the accessibility plugin, with two known issues: one used, one stale."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     for name in ("E2E_WEB_URL", "E2E_ADMIN_URL", "E2E_CONFIG", "CI"):
         monkeypatch.delenv(name, raising=False)

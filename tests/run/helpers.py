@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PLUGINS = ["fixtures.config", "fixtures.browser", "fixtures.reporting", "fixtures.scheduling"]
+PLUGINS: list[str] = []
 # A tiny suite is a local run of its own, whatever runs the self-tests (CI, xdist).
 ENV_CLEARED = (
     "CI",

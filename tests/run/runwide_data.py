@@ -1,8 +1,8 @@
 """What the accessibility and performance plugins attach to a test, made without a browser.
 
-`a11y_check` is a real verdict of harness.a11y (`evaluate` over an axe result written by
-hand), `vitals_data` the chart data of docs/performance.md "Report data". Tiny suites
-import them too (they run with the checkout on PYTHONPATH).
+`a11y_check` is a real verdict of sitewise.accessibility.axe (`evaluate` over an axe
+result written by hand), `vitals_data` the chart data of docs/performance.md "Report
+data". Tiny suites import them too (they run with the checkout on PYTHONPATH).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from harness.a11y import A11yRun, AxeRun, FrameCoverage, evaluate
-from harness.config import KnownIssue
-from harness.vitals.api import pooled_measurements, run_latency
+from sitewise.accessibility.axe import A11yRun, AxeRun, FrameCoverage, evaluate
+from sitewise.config.model import KnownIssue
+from sitewise.vitals.api import pooled_measurements, run_latency
 
 TIMING = "responseStart - requestStart"
 
@@ -63,7 +63,7 @@ def a11y_check(
     violations: Sequence[dict[str, Any]] = (),
     known_issues: Sequence[KnownIssue] = (),
 ) -> dict[str, Any]:
-    """The `a11y` attachment data of one check (harness.a11y.A11yCheck.to_data)."""
+    """The `a11y` attachment data of one check (sitewise.accessibility.axe.A11yCheck.to_data)."""
     run = AxeRun(
         results={"violations": list(violations), "testEngine": {"version": "4.12.1"}},
         tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"),
@@ -151,7 +151,7 @@ def a11y_document(
     full_run: bool = True,
     partial_reasons: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """An a11y.json as fixtures/a11y.py writes it, from (nodeid, check data) pairs."""
+    """An a11y.json as the accessibility plugin writes it, from (nodeid, check data) pairs."""
     run = A11yRun()
     for nodeid, data in checks:
         run.add(nodeid, data, None)
@@ -163,7 +163,7 @@ def a11y_document(
 def vitals_document(
     measurements: Sequence[tuple[str, dict[str, Any]]], budget_ms: float = 100.0
 ) -> dict[str, Any]:
-    """A vitals.json as fixtures/performance.py writes it, from (nodeid, chart data) pairs,
+    """A vitals.json as sitewise/vitals/plugin.py writes it, from (nodeid, chart data) pairs,
     every one judged (as a performance spec's)."""
     entries = [{"nodeid": nodeid, "outcome": "passed", **data} for nodeid, data in measurements]
     latency = run_latency(pooled_measurements(entries), budget_ms)

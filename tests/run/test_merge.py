@@ -1,4 +1,4 @@
-"""`python -m harness report merge`: several runs' reports into one JUnit and one HTML report."""
+"""`python -m sitewise report merge`: several runs' reports into one JUnit and one HTML report."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import KnownIssue
-from harness.report.html import render
-from harness.report.model import Results
-from harness.report.runwide import RunFiles, api_latency_failures, merge_a11y, merge_vitals
+from sitewise.config.model import KnownIssue
+from sitewise.report.html import render
+from sitewise.report.model import Results
+from sitewise.report.runwide import RunFiles, api_latency_failures, merge_a11y, merge_vitals
 from tests.run.helpers import PLUGINS, ROOT, make_project, results_of, run_pytest, section
 from tests.run.runwide_data import (
     RUNWIDE_CONFIG,
@@ -30,7 +30,7 @@ from tests.run.runwide_data import (
 SUITE = """
     import pytest
     from PIL import Image
-    from harness.artifacts import artifact_dir, attach
+    from sitewise.artifacts import artifact_dir, attach
 
     @pytest.mark.parametrize("name", ["header", "footer", "menu", "toast"])
     def test_region_matches_its_baseline(request, reports_dir, name):
@@ -45,7 +45,7 @@ SUITE = """
 
 def merge(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "harness", "report", "merge", *map(str, args)],
+        [sys.executable, "-m", "sitewise", "report", "merge", *map(str, args)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -159,7 +159,7 @@ def test_render_draws_the_report_again(shards: list[Path], tmp_path: Path) -> No
         [
             sys.executable,
             "-m",
-            "harness.report",
+            "sitewise.report",
             "render",
             str(shards[0] / "results.json"),
             "--out",
@@ -180,7 +180,7 @@ def test_render_draws_the_report_again(shards: list[Path], tmp_path: Path) -> No
 # Shard 1 fails its own API latency gate: two slow calls of three (median 250 ms).
 SHARD_1 = """
     import pytest
-    from harness.artifacts import attach
+    from sitewise.artifacts import attach
     from tests.run.runwide_data import a11y_check, violation, vitals_data
 
     def test_settings_page_is_accessible(request, a11y_config):
@@ -199,7 +199,7 @@ SHARD_1 = """
 # call outside the performance specs is not judged; an accessibility check fails.
 SHARD_2 = """
     import pytest
-    from harness.artifacts import attach
+    from sitewise.artifacts import attach
     from tests.run.runwide_data import a11y_check, violation, vitals_data
 
     def test_users_page_is_accessible(request, a11y_config):
@@ -224,7 +224,9 @@ SHARD_2 = """
 def measured_shards(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Two jobs' reports with a11y.json and vitals.json, as the CI merge job gets them."""
     root = tmp_path_factory.mktemp("measured")
-    plugins = [*PLUGINS, "fixtures.a11y", "fixtures.performance"]
+    plugins = [
+        *PLUGINS,
+    ]
     projects = [
         make_project(root / f"e2e-results-chromium-{i}", plugins, test_shard=source)
         for i, source in ((1, SHARD_1), (2, SHARD_2))

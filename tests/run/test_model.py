@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from _pytest.junitxml import mangle_test_address
 
-from harness.artifacts import PROPERTY, Attachment
-from harness.report.collector import META_ATTR, ResultsCollector
-from harness.report.html import render, vitals_chart, vitals_pages
-from harness.report.junit import collapse_retries, junit_address
-from harness.report.model import Results, RunInfo
+from sitewise.artifacts import PROPERTY, Attachment
+from sitewise.report.collector import META_ATTR, ResultsCollector
+from sitewise.report.html import render, vitals_chart, vitals_pages
+from sitewise.report.junit import collapse_retries, junit_address
+from sitewise.report.model import Results, RunInfo
 
 
 def report(

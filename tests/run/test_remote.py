@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.browsers import (
+from sitewise.browsers.discovery import (
     BrowserNotFoundError,
     find_browser,
     playwright_executables,

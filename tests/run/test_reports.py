@@ -15,7 +15,7 @@ from tests.run.helpers import PLUGINS, Run, by_name, make_project, results_of, r
 ENGINES = """
     import pytest
     from PIL import Image
-    from harness.artifacts import artifact_dir, attach
+    from sitewise.artifacts import artifact_dir, attach
 
     @pytest.fixture
     def images(request, reports_dir):

@@ -1,4 +1,4 @@
-"""With -n, waiting specs run beside working ones (fixtures/scheduling.py)."""
+"""With -n, waiting specs run beside working ones (sitewise/run/scheduling.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.scheduling import (
+from sitewise.run.scheduling import (
     Pairing,
     is_waiting,
     read_durations,

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from harness.config import KnownIssue
-from harness.report.html import render
-from harness.report.model import Artifact, Attempt, Results, RunFailure, RunInfo, TestResult
-from harness.report.runwide import RunFiles, api_latency_failures, load_run_files
+from sitewise.config.model import KnownIssue
+from sitewise.report.html import render
+from sitewise.report.model import Artifact, Attempt, Results, RunFailure, RunInfo, TestResult
+from sitewise.report.runwide import RunFiles, api_latency_failures, load_run_files
 from tests.run.helpers import PLUGINS, Run, make_project, results_of, run_pytest, section
 from tests.run.runwide_data import (
     RUNWIDE_CONFIG,
@@ -25,12 +25,14 @@ from tests.run.runwide_data import (
     vitals_document,
 )
 
-RUN_PLUGINS = [*PLUGINS, "fixtures.a11y", "fixtures.performance"]
+RUN_PLUGINS = [
+    *PLUGINS,
+]
 
 # Every test passes; the run fails on the API latency gate (p95 250 ms against 100 ms).
 PASSING_PAGES = """
     import pytest
-    from harness.artifacts import attach
+    from sitewise.artifacts import attach
     from tests.run.runwide_data import a11y_check, violation, vitals_data
 
     def test_settings_page_is_accessible(request, a11y_config):
@@ -87,8 +89,8 @@ def test_a_run_failed_by_the_api_latency_gate_is_failed_in_the_report(
 
 
 def test_the_report_is_drawn_after_a11y_json_and_vitals_json(gated: tuple[Path, Run]) -> None:
-    # fixtures/performance.py writes vitals.json at a tryfirst pytest_sessionfinish,
-    # fixtures/a11y.py writes a11y.json at a trylast one: the report sees both.
+    # sitewise/vitals/plugin.py writes vitals.json at a tryfirst pytest_sessionfinish,
+    # sitewise/accessibility/plugin.py writes a11y.json at a trylast one: the report sees both.
     project, _ = gated
     reports = project / "reports"
     assert (reports / "a11y.json").is_file()

@@ -1,7 +1,7 @@
 """The CI workflows: they parse, and what they run exists in the suite.
 
 For every workflow in .github/workflows/: each pytest command's options are registered
-(pytest itself parses them, with the suite's plugins), each `python -m harness ...`
+(pytest itself parses them, with the suite's plugins), each `python -m sitewise ...`
 command and its options exist, each `python -m <module>` imports, and the files they
 name exist. e2e.yml also has the shape the suite's CI needs.
 """
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped]
 
-from harness.report.model import A11Y_FILE, VITALS_FILE
+from sitewise.report.model import A11Y_FILE, VITALS_FILE
 from tests.run.helpers import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
@@ -183,7 +183,7 @@ def test_pytest_commands_use_options_the_suite_registers(command: Command, tmp_p
     assert error is None, f"{command}\n{error}"
 
 
-HARNESS_COMMANDS = [c for c in ALL_COMMANDS if (_python_module(c.argv) or ("",))[0] == "harness"]
+HARNESS_COMMANDS = [c for c in ALL_COMMANDS if (_python_module(c.argv) or ("",))[0] == "sitewise"]
 
 
 @pytest.mark.parametrize("command", HARNESS_COMMANDS, ids=lambda c: c.id)
@@ -191,7 +191,7 @@ def test_harness_commands_and_their_options_exist(command: Command) -> None:
     _, args = _python_module(command.argv) or ("", [])
     words = [a for a in args if not a.startswith("-")][:2]  # group and command
     done = subprocess.run(
-        [sys.executable, "-m", "harness", *words, "--help"],
+        [sys.executable, "-m", "sitewise", *words, "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -206,7 +206,7 @@ def test_harness_commands_and_their_options_exist(command: Command) -> None:
 OTHER_MODULES = [
     c
     for c in ALL_COMMANDS
-    if _python_module(c.argv) and (_python_module(c.argv) or ("",))[0] not in ("pytest", "harness")
+    if _python_module(c.argv) and (_python_module(c.argv) or ("",))[0] not in ("pytest", "sitewise")
 ]
 
 
@@ -314,7 +314,7 @@ def test_e2e_merges_every_jobs_results_into_one_report(e2e: dict[str, Any]) -> N
     assert download
     assert download[0]["with"]["pattern"] == "e2e-*"
     target = download[0]["with"]["path"]
-    merges = [s["run"] for s in steps if "harness report merge" in s.get("run", "")]
+    merges = [s["run"] for s in steps if "sitewise report merge" in s.get("run", "")]
     assert merges
     assert f"merge {target}" in merges[0]
     out = re.search(r"--out (\S+)", merges[0])

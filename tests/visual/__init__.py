@@ -1,1 +1,1 @@
-"""Tests of harness/visual: pixel comparison, and the visual engine around it."""
+"""Tests of sitewise/visual: pixel comparison, and the visual engine around it."""

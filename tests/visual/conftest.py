@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["fixtures.config", "fixtures.browser", "fixtures.visual"]
+pytest_plugins = []
 PAGES = Path({str(PAGES)!r})
 
 
@@ -46,7 +46,7 @@ stabilise_timeout_ms = {timeout}
 
 @dataclass
 class VisualSuite:
-    """A pytester folder set up as a suite using fixtures/visual.py."""
+    """A pytester folder set up as a suite using sitewise/visual/plugin.py."""
 
     pytester: pytest.Pytester
     monkeypatch: pytest.MonkeyPatch

@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 import pytest
 
-from harness.visual.pixeldiff import compare
+from sitewise.visual.pixeldiff import compare
 from tests.visual.data.cases import (
     BROWSER_PAIRS,
     GENERATORS,

@@ -15,8 +15,8 @@ import pytest
 from pixelmatch.utils import color_delta as reference_delta
 from pixelmatch.utils import draw_gray_pixel
 
-from harness.visual._pixelcore import brightness, color_delta, grey_fade
-from harness.visual.pixeldiff import compare
+from sitewise.visual._pixelcore import brightness, color_delta, grey_fade
+from sitewise.visual.pixeldiff import compare
 from tests.visual.data.cases import Options, page, reference
 
 

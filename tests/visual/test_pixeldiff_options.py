@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from harness.visual.pixeldiff import DiffResult, compare, load_png, save_png
+from sitewise.visual.pixeldiff import DiffResult, compare, load_png, save_png
 from tests.visual.data.cases import Image8, Options, page, reference
 
 

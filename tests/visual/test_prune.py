@@ -1,4 +1,4 @@
-"""The merged manifest of a (parallel) run, and `python -m harness baselines prune`."""
+"""The merged manifest of a (parallel) run, and `python -m sitewise baselines prune`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 # Imported here, not lazily by the CLI during a test: pytester restores sys.modules after
 # each test, and numpy (under the manifest) cannot be imported twice in one process.
-import harness.visual.manifest  # noqa: F401
-from harness.cli import main
+import sitewise.visual.manifest  # noqa: F401
+from sitewise.cli import main
 from tests.visual.conftest import VisualSuite
 
 pytest_plugins = ["pytester"]

@@ -15,10 +15,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from harness.visual import manifest
-from harness.visual.manifest import RunInfo, SnapshotEntry, Status
-from harness.visual.review import Review, ReviewError, ReviewServer, make_server
-from harness.visual.snapshot import encode_png
+from sitewise.visual import manifest
+from sitewise.visual.manifest import RunInfo, SnapshotEntry, Status
+from sitewise.visual.review import Review, ReviewError, ReviewServer, make_server
+from sitewise.visual.snapshot import encode_png
 
 pytestmark = pytest.mark.viewports("desktop")
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

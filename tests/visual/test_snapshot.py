@@ -131,7 +131,7 @@ def test_mask_hides_a_changing_region(visual_suite: VisualSuite) -> None:
     visual_suite.write_test(test.format(text="11:45", mask=masked))
     visual_suite.run().assert_outcomes(passed=1)
     baseline = visual_suite.baselines / "common/test_shots/panel-chromium-linux-desktop.png"
-    from harness.visual.baselines import read_baseline
+    from sitewise.visual.baselines import read_baseline
 
     pixels = read_baseline(baseline)
     # The clock's box (left 20, top 20) is painted with [visual] mask_color, #FF00FF.

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from playwright.sync_api import Locator
 
-from harness.config import VisualConfig
-from harness.visual import pixeldiff, snapshot
-from harness.visual.baselines import BaselineKey, Image, UpdateMode, read_baseline, write_atomic
-from harness.visual.snapshot import (
+from sitewise.config.model import VisualConfig
+from sitewise.visual import pixeldiff, snapshot
+from sitewise.visual.baselines import BaselineKey, Image, UpdateMode, read_baseline, write_atomic
+from sitewise.visual.snapshot import (
     Outcome,
     SnapshotOptions,
     SnapshotTarget,

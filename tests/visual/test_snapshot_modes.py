@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.visual.baselines import read_baseline, write_atomic
+from sitewise.visual.baselines import read_baseline, write_atomic
 from tests.visual.conftest import VisualSuite
 
 pytest_plugins = ["pytester"]

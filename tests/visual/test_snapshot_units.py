@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.config import VisualConfig
-from harness.visual import manifest
-from harness.visual.baselines import (
+from sitewise.config.model import VisualConfig
+from sitewise.visual import manifest
+from sitewise.visual.baselines import (
     BaselineError,
     BaselineKey,
     allowance,
@@ -19,8 +19,8 @@ from harness.visual.baselines import (
     platform_name,
     unused_baselines,
 )
-from harness.visual.manifest import RunInfo, SnapshotEntry
-from harness.visual.snapshot import SnapshotOptions, encode_png
+from sitewise.visual.manifest import RunInfo, SnapshotEntry
+from sitewise.visual.snapshot import SnapshotOptions, encode_png
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from fixtures.performance import check_api_latency, check_within_budget
-from harness.config import Budget, PageBudget, PerformanceConfig, ThrottlingProfile
-from harness.vitals.api import (
+from sitewise.config.model import Budget, PageBudget, PerformanceConfig, ThrottlingProfile
+from sitewise.vitals.api import (
     EVERY_CALL,
     ApiCall,
     PooledCall,
@@ -19,14 +18,15 @@ from harness.vitals.api import (
     pooled_measurements,
     run_latency,
 )
-from harness.vitals.report import (
+from sitewise.vitals.plugin import check_api_latency, check_within_budget
+from sitewise.vitals.report import (
     METRICS,
     MetricName,
     VitalsReport,
     build_report,
     run_from_snapshots,
 )
-from harness.vitals.throttling import state_for, unsupported_reason
+from sitewise.vitals.throttling import state_for, unsupported_reason
 
 GOOD = Budget(lcp_ms=2500, cls=0.1, inp_ms=200, fcp_ms=1800, ttfb_ms=800)
 

@@ -12,9 +12,9 @@ from typing import Any, cast
 import pytest
 from playwright.sync_api import Page
 
-from harness.vitals.collector import install_collector
-from harness.vitals.report import RunVitals
-from harness.vitals.runner import Interaction, measure_run
+from sitewise.vitals.collector import install_collector
+from sitewise.vitals.report import RunVitals
+from sitewise.vitals.runner import Interaction, measure_run
 
 pytestmark = pytest.mark.viewports("desktop")
 

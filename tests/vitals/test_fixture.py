@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from fixtures.performance import CheckVitals, MeasureVitals
-from harness.artifacts import attachments
-from harness.config import SuiteConfig
-from harness.vitals.runner import ContextFactory, MeasureSpec, measure_page
+from sitewise.artifacts import attachments
+from sitewise.config.model import SuiteConfig
+from sitewise.vitals.plugin import CheckVitals, MeasureVitals
+from sitewise.vitals.runner import ContextFactory, MeasureSpec, measure_page
 
 pytestmark = pytest.mark.viewports("desktop")
 

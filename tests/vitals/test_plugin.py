@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.vitals.report import format_value
+from sitewise.vitals.report import format_value
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,9 +74,7 @@ def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     for name in ("E2E_WEB_URL", "E2E_ADMIN_URL", "E2E_CONFIG", "CI"):
         monkeypatch.delenv(name, raising=False)
-    pytester.makeconftest(
-        'pytest_plugins = ["fixtures.config", "fixtures.browser", "fixtures.performance"]\n'
-    )
+    pytester.makeconftest("pytest_plugins = []\n")
     (pytester.path / "playwright.config.toml").write_text(CONFIG, encoding="utf-8")
     return pytester
 

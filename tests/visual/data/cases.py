@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pixelmatch import pixelmatch
 from pixelmatch.utils import color_delta
 
-from harness.visual.pixeldiff import load_png
+from sitewise.visual.pixeldiff import load_png
 
 DATA_DIR = Path(__file__).resolve().parent
 Image8 = NDArray[np.uint8]

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from harness.visual.pixeldiff import load_png, save_png
+from sitewise.visual.pixeldiff import load_png, save_png
 
 DATA_DIR = Path(__file__).resolve().parent
 FONTS_DIR = DATA_DIR.parents[2] / "apps" / "shared" / "fonts"
