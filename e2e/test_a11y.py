@@ -24,8 +24,8 @@ from fixtures.api import ApiClient
 from fixtures.auth import PageFor, new_password
 from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater
 from fixtures.mocks import MockApiFactory
+from fixtures.targets import AppName
 from sitewise.accessibility.plugin import AssertAccessible, KeyboardChecks
-from sitewise.targets.launch import AppName
 
 pytestmark = pytest.mark.a11y
 

@@ -15,7 +15,7 @@ from e2e.pages.login import LoginPage
 from e2e.pages.regions.shell import Shell
 from fixtures.auth import Account, PageFor, Role
 from fixtures.data import MakeUser
-from sitewise.targets.launch import AppName
+from fixtures.targets import AppName
 
 pytestmark = pytest.mark.auth
 

@@ -21,7 +21,7 @@ from fixtures.api import ApiClient, ApiError
 from fixtures.auth import Account, PageFor, new_password
 from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater, unique_word
 from fixtures.mocks import MockApiFactory
-from sitewise.targets.launch import AppName
+from fixtures.targets import AppName
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from e2e.pages import admin, web
 from e2e.pages.regions.shell import Shell
 from fixtures.data import MakeDefinition
-from sitewise.targets.launch import AppName
+from fixtures.targets import AppName
 
 pytestmark = pytest.mark.navigation
 

@@ -24,7 +24,7 @@ from e2e.pages.regions.shell import Shell
 from fixtures.api import ApiClient
 from fixtures.auth import Role
 from fixtures.data import MakeDefinition, MakeUser
-from sitewise.targets.launch import AppName, Targets
+from fixtures.targets import AppName, Targets
 from sitewise.vitals.plugin import AssertVitals
 
 pytestmark = pytest.mark.performance

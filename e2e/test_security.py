@@ -38,7 +38,7 @@ from fixtures.data import (
     unique_word,
 )
 from fixtures.mocks import PAYLOADS
-from sitewise.targets.launch import AppName, Targets
+from fixtures.targets import AppName, Targets
 
 pytestmark = pytest.mark.security
 

@@ -14,8 +14,8 @@ from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.shell import Shell
 from fixtures.auth import PageFor
 from fixtures.data import MakeUser
+from fixtures.targets import AppName
 from sitewise.health import WatchPage
-from sitewise.targets.launch import AppName
 
 pytestmark = pytest.mark.simple_ui
 

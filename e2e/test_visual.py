@@ -23,8 +23,8 @@ from e2e.pages.catalog import SIGNED_IN_PAGES
 from e2e.pages.login import LoginPage
 from e2e.pages.regions.shell import Shell
 from fixtures.mocks import MockApi, MockApiFactory, load_payload
+from fixtures.targets import AppName, Targets
 from sitewise.config.model import SuiteConfig
-from sitewise.targets.launch import AppName, Targets
 from sitewise.visual.snapshot import AssertSnapshot
 
 pytestmark = pytest.mark.visual

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.api import ApiClient  # noqa: E402
+from fixtures.targets import start_bundled_apps  # noqa: E402
 from sitewise.config.model import VisualConfig  # noqa: E402
-from sitewise.targets.launch import start_bundled_apps  # noqa: E402
 
 OUT = ROOT / "fixtures" / "payloads" / "visual"
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
@@ -68,9 +68,7 @@ class Clock:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        apps = start_bundled_apps(
-            db_path=Path(tmp) / "db.sqlite", log_path=Path(tmp) / "log", cwd=ROOT
-        )
+        apps = start_bundled_apps(db_path=Path(tmp) / "db.sqlite", log_path=Path(tmp) / "log")
         try:
             targets = apps.targets
             admin_account = targets.account("admin")

@@ -14,6 +14,8 @@ import pytest
 
 pytest_plugins = [
     "sitewise.config.plugin",
+    "sitewise.targets.plugin",
+    "sitewise.auth.plugin",
     "sitewise.vitals.plugin",
     "sitewise.accessibility.plugin",
     "sitewise.health",

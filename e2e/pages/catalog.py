@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from e2e.pages import admin, web
 from e2e.pages.base import AppPage
-from sitewise.targets.launch import AppName
+from fixtures.targets import AppName
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 CONFIG_FILE = "playwright.config.toml"
 
@@ -41,18 +50,56 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class TargetsConfig(_Section):
-    """Where the apps under test are: empty strings mean the bundled reference apps."""
+NAME_PATTERN = r"^[a-z][a-z0-9_-]*$"
 
-    web: str = ""
-    admin: str = ""
 
-    @field_validator("web", "admin")
+class TargetConfig(_Section):
+    """One system under test: its base URL, and how to tell it is up and is the right one.
+
+    An empty URL means a suite's `pytest_sitewise_start_targets` hook starts it.
+    """
+
+    url: str = ""
+    health: Annotated[str, Field(pattern=r"^(/.*)?$")] = ""
+    expect: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
-            raise ValueError("an http:// or https:// URL, or an empty string for the bundled apps")
+            raise ValueError("an http:// or https:// URL, or an empty string for a started target")
         return value.rstrip("/")
+
+
+def _target_entries(value: Any) -> Any:
+    # `[targets] web = "https://..."` is short for `[targets.web] url = "https://..."`.
+    if isinstance(value, dict):
+        return {k: {"url": v} if isinstance(v, str) else v for k, v in value.items()}
+    return value
+
+
+class RoleConfig(_Section):
+    """How a role signs in through a form: the engine makes its storage state once per
+    worker. Values may name environment variables as ${NAME}."""
+
+    target: Annotated[str, Field(pattern=NAME_PATTERN)]
+    login: Annotated[str, Field(pattern=r"^/")] = "/login"
+    # Field label (or placeholder) -> value typed into it.
+    fields: dict[str, str] = Field(default_factory=dict)
+    # The submit button's accessible name.
+    submit: Annotated[str, Field(min_length=1)] = "Sign in"
+    # Signed in once the URL's path matches this glob (e.g. "/" or "/admin/**") ...
+    success_url: str = ""
+    # ... or once an element matching this selector is visible.
+    success_selector: str = ""
+
+    @model_validator(mode="after")
+    def _some_success(self) -> RoleConfig:
+        if not self.fields:
+            raise ValueError('fields: the form\'s fields, e.g. {Email = "${E2E_EMAIL}"}')
+        if not (self.success_url or self.success_selector):
+            raise ValueError("success_url or success_selector, to know the sign-in worked")
+        return self
 
 
 class BrowserConfig(_Section):
@@ -130,7 +177,8 @@ class KnownIssue(_Section):
 
 
 class A11yConfig(_Section):
-    """The accessibility standard (axe tags) and the known issues accepted for now."""
+    """The accessibility standard (axe tags), the known issues accepted for now, and
+    whether nodes that need review fail."""
 
     tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
     known_issues: tuple[KnownIssue, ...] = ()
@@ -141,6 +189,9 @@ class A11yConfig(_Section):
     # How long a check waits for running animations and transitions to end (a dialog
     # fading in has mid-blend colours that fail contrast).
     settle_ms: Annotated[int, Field(ge=0, le=60_000)] = 5_000
+    # Nodes axe could not decide on (its "incomplete" results) are listed as needing
+    # review; they fail the check only when this asks, since many need a person's eye.
+    fail_on_needs_review: bool = False
 
     @field_validator("tags")
     @classmethod
@@ -172,9 +223,10 @@ class Budget(_Section):
 
 
 class PageBudget(Budget):
-    """A budget for one page (e.g. "web:/settings") and optionally one profile."""
+    """A budget for one page, "target:/route" (e.g. "web:/settings"), and optionally one
+    profile."""
 
-    page: Annotated[str, Field(pattern=r"^(web|admin):/")]
+    page: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*:/")]
     profile: str = ""
 
 
@@ -249,7 +301,13 @@ def _default_viewports() -> tuple[ViewportConfig, ...]:
 class SuiteConfig(_Section):
     """The whole of playwright.config.toml."""
 
-    targets: TargetsConfig = TargetsConfig()
+    targets: Annotated[
+        dict[Annotated[str, Field(pattern=NAME_PATTERN)], TargetConfig],
+        BeforeValidator(_target_entries),
+    ] = Field(default_factory=dict)
+    roles: dict[Annotated[str, Field(pattern=NAME_PATTERN)], RoleConfig] = Field(
+        default_factory=dict
+    )
     browser: BrowserConfig = BrowserConfig()
     viewports: tuple[ViewportConfig, ...] = Field(default_factory=_default_viewports)
     timeouts: TimeoutsConfig = TimeoutsConfig()
@@ -267,6 +325,27 @@ class SuiteConfig(_Section):
         if len(set(names)) != len(names):
             raise ValueError(f"viewport names that differ; got {names}")
         return viewports
+
+    @model_validator(mode="after")
+    def _roles_name_targets(self) -> SuiteConfig:
+        for name, role in self.roles.items():
+            if role.target not in self.targets:
+                known = ", ".join(self.targets) or "none"
+                raise ValueError(
+                    f"[roles.{name}] target {role.target!r} is not a [targets.NAME] entry"
+                    f" (targets: {known})"
+                )
+        return self
+
+    # The suite's own sections (pytest_sitewise_config_sections), validated.
+    extra: dict[str, BaseModel] = Field(default_factory=dict, exclude=True)
+
+    def section(self, name: str) -> BaseModel:
+        """A suite's own section, as its model validated it."""
+        try:
+            return self.extra[name]
+        except KeyError:
+            raise KeyError(f"no config section {name!r} was registered") from None
 
     def viewport(self, name: str) -> ViewportConfig:
         for viewport in self.viewports:
@@ -305,6 +384,10 @@ def format_validation_error(path: Path, data: dict[str, Any], error: ValidationE
         if problem["type"] == "extra_forbidden":
             lines.append(f"{path}: unknown key {key!r}; remove it or check its spelling.")
             continue
+        if not loc:
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{path}: {message}.")
+            continue
         value = _value_at(data, loc)
         shown = "(missing)" if value is None and problem["type"] == "missing" else repr(value)
         message = str(problem["msg"])
@@ -316,17 +399,56 @@ def format_validation_error(path: Path, data: dict[str, Any], error: ValidationE
     return "\n".join(lines)
 
 
-def load_config(path: Path) -> SuiteConfig:
-    """Read and validate the config file; a missing file means every default."""
+def load_config(path: Path, sections: Mapping[str, type[BaseModel]] | None = None) -> SuiteConfig:
+    """Read and validate the config file; a missing file means every default.
+
+    `sections` are a suite's own sections: each `[name]` is validated by its model.
+    """
+    sections = dict(sections or {})
+    taken = sorted(set(sections) & set(SuiteConfig.model_fields))
+    if taken:
+        raise ConfigError(f"config sections {taken} are the engine's own; name yours otherwise.")
     if not path.exists():
-        return SuiteConfig()
+        return _with_sections(path, SuiteConfig(), {}, sections)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read: {error}.") from None
+    own = {name: data.pop(name) for name in list(data) if name in sections}
+    if "targets" in data:
+        data["targets"] = _target_entries(data["targets"])
     try:
-        return SuiteConfig.model_validate(data)
+        suite = SuiteConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(format_validation_error(path, data, error)) from None
+    return _with_sections(path, suite, own, sections)
+
+
+def _with_sections(
+    path: Path,
+    suite: SuiteConfig,
+    data: dict[str, Any],
+    sections: Mapping[str, type[BaseModel]],
+) -> SuiteConfig:
+    extra: dict[str, BaseModel] = {}
+    for name, model in sections.items():
+        value = data.get(name, {})
+        try:
+            extra[name] = model.model_validate(value)
+        except ValidationError as error:
+            message = format_validation_error(path, {name: value}, _prefixed(error, name))
+            raise ConfigError(message) from None
+    return suite.model_copy(update={"extra": extra})
+
+
+def _prefixed(error: ValidationError, name: str) -> ValidationError:
+    # The suite's section errors name the key from the file's top: "shop.currency".
+    return ValidationError.from_exception_data(
+        error.title,
+        [
+            {**problem, "loc": (name, *problem["loc"])}  # type: ignore[typeddict-unknown-key]
+            for problem in error.errors(include_url=False)
+        ],
+    )

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import pytest
 
+from sitewise import hookspecs
 from sitewise.browsers.discovery import (
     BrowserChoice,
     BrowserNotFoundError,
@@ -23,8 +24,8 @@ from sitewise.browsers.discovery import (
     playwright_executables,
     remote_browser,
 )
-from sitewise.config.model import CONFIG_FILE, ConfigError, SuiteConfig, TargetsConfig, load_config
-from sitewise.targets.launch import RunFolder
+from sitewise.config.model import CONFIG_FILE, ConfigError, SuiteConfig, load_config
+from sitewise.run.folder import RunFolder
 
 CONFIG_KEY = pytest.StashKey[SuiteConfig]()
 REPORTS_KEY = pytest.StashKey[Path]()
@@ -34,8 +35,6 @@ REPORTS_KEY = pytest.StashKey[Path]()
 class Resolved:
     """The values that came from several sources, with where each came from."""
 
-    web_url: str
-    admin_url: str
     viewports: tuple[str, ...]
     config_path: Path
     # ws:// endpoint of a Playwright browser server; empty: browsers are launched here.
@@ -46,17 +45,14 @@ RESOLVED_KEY = pytest.StashKey[Resolved]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("e2e", "End-to-end suite")
+    group = parser.getgroup("sitewise", "sitewise: end-to-end checks")
     group.addoption(
-        "--web-url",
-        default=None,
-        help="Base URL of a deployed web app to test instead of the bundled one "
-        "(env E2E_WEB_URL, config [targets] web).",
-    )
-    group.addoption(
-        "--admin-url",
-        default=None,
-        help="Base URL of a deployed admin app (env E2E_ADMIN_URL, config [targets] admin).",
+        "--target",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="Base URL of the target NAME (repeatable; env E2E_<NAME>_URL, config "
+        "[targets.NAME] url). pytest-playwright's --base-url sets a single target.",
     )
     group.addoption(
         "--viewport",
@@ -91,28 +87,22 @@ def _config_path(config: pytest.Config) -> Path:
     return path if path.is_absolute() else config.invocation_params.dir / path
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     path = _config_path(config)
     if config.getoption("--e2e-config") and not path.exists():
         raise pytest.UsageError(f"--e2e-config {path}: no such file.")
+    sections: dict[str, Any] = {}
+    for given in config.hook.pytest_sitewise_config_sections():
+        sections.update(given)
     try:
-        suite = load_config(path)
+        suite = load_config(path, sections)
     except ConfigError as error:
         raise pytest.UsageError(str(error)) from None
-    web = config.getoption("--web-url") or os.environ.get("E2E_WEB_URL") or suite.targets.web
-    admin = (
-        config.getoption("--admin-url") or os.environ.get("E2E_ADMIN_URL") or suite.targets.admin
-    )
-    try:
-        targets = TargetsConfig(web=web, admin=admin)
-    except ValueError as error:
-        raise pytest.UsageError(f"--web-url / --admin-url: {error}") from None
-    if bool(targets.web) != bool(targets.admin):
-        raise pytest.UsageError(
-            "A deployed system needs both URLs: give --web-url and --admin-url (or E2E_WEB_URL"
-            " and E2E_ADMIN_URL), or neither to test the bundled apps."
-        )
     known = [v.name for v in suite.viewports]
     wanted = tuple(config.getoption("--viewport") or known)
     unknown = [name for name in wanted if name not in known]
@@ -135,9 +125,9 @@ def pytest_configure(config: pytest.Config) -> None:
     reports = Path(config.getoption("--reports-dir") or suite.report.dir)
     if not reports.is_absolute():
         reports = config.rootpath / reports
-    config.stash[CONFIG_KEY] = suite.model_copy(update={"targets": targets})
+    config.stash[CONFIG_KEY] = suite
     config.stash[REPORTS_KEY] = reports
-    config.stash[RESOLVED_KEY] = Resolved(targets.web, targets.admin, wanted, path, connect)
+    config.stash[RESOLVED_KEY] = Resolved(wanted, path, connect)
     for viewport in suite.viewports:
         config.addinivalue_line(
             "markers", f"{viewport.name}: runs under the {viewport.name} viewport"
@@ -148,14 +138,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     resolved = config.stash.get(RESOLVED_KEY, None)
     if resolved is None:
         return []
-    if resolved.web_url:
-        targets = f"web {resolved.web_url}, admin {resolved.admin_url}"
-    else:
-        targets = "bundled reference apps (started per worker on free ports)"
+    from sitewise.targets.resolve import describe_targets
+
     config_name = resolved.config_path if resolved.config_path.exists() else "defaults"
     return [
         f"e2e config: {config_name}",
-        f"e2e targets: {targets}",
+        f"e2e targets: {describe_targets(config)}",
         f"e2e browser: {'; '.join(_browser_lines(config))}",
         f"e2e viewports: {', '.join(resolved.viewports)}",
         f"e2e reports: {config.stash[REPORTS_KEY]}",
@@ -320,7 +308,7 @@ def run_folder(config: pytest.Config) -> Path:
     """The run's temp folder: workers' databases and Playwright's artifact folders go in it.
 
     Made by the xdist controller (or the only process), which removes it at the very end
-    of the run, after its workers are down, however they ended (sitewise.targets.launch.RunFolder);
+    of the run, after its workers are down, however they ended (sitewise.run.folder.RunFolder);
     a worker gets its path.
     """
     if RUN_FOLDER_KEY in config.stash:

@@ -28,6 +28,7 @@ from playwright.sync_api import Locator, Page
 
 from sitewise.artifacts import artifact_dir, attach, attachments
 from sitewise.config.plugin import RESOLVED_KEY, reports_dir_of, suite_config_of
+from sitewise.targets.resolve import targets_of
 from sitewise.visual import manifest
 from sitewise.visual.baselines import BaselineKey, UpdateMode, platform_name
 from sitewise.visual.manifest import RunInfo, SnapshotEntry
@@ -212,14 +213,21 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
             del item.stash[EARLIER_KEY]
 
 
-def _baseline_key(item: pytest.Item, name: str, browser_name: str) -> BaselineKey:
+# Baselines of a page that is on none of the run's targets (set_content, about:blank).
+NO_TARGET = "common"
+
+
+def _baseline_key(item: pytest.Item, name: str, browser_name: str, url: str) -> BaselineKey:
+    """Where the baseline lives: baselines/<target>/<spec>/<name>-<browser>-<platform>-<vp>.
+
+    The target is the one whose URL the page is on, by name, so that the same spec run
+    against the bundled apps on random ports and against a deployment finds one file.
+    """
     callspec = getattr(item, "callspec", None)
     params = callspec.params if callspec is not None else {}
-    app = params.get("app")
-    if app is None:
-        app = next((m for m in ("web", "admin") if item.get_closest_marker(m)), "common")
+    target = targets_of(item.config).name_of(url) or NO_TARGET
     return BaselineKey(
-        app=str(app),
+        app=target,
         spec=item.path.stem,
         name=name,
         browser=browser_name,
@@ -274,7 +282,8 @@ def assert_snapshot(
             full_page=full_page,
             stabilise_timeout_ms=stabilise_timeout_ms,
         )
-        key = _baseline_key(item, name, browser_name)
+        page = target if isinstance(target, Page) else target.page
+        key = _baseline_key(item, name, browser_name, page.url)
         where = SnapshotTarget(
             nodeid=item.nodeid,
             key=key,

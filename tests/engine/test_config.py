@@ -72,7 +72,7 @@ def test_viewport_names_must_differ(tmp_path: Path) -> None:
 
 def test_target_urls_must_be_http(tmp_path: Path) -> None:
     path = write(tmp_path, '[targets]\nweb = "example.com"\n')
-    with pytest.raises(ConfigError, match=r"targets\.web = 'example\.com': expected an http"):
+    with pytest.raises(ConfigError, match=r"targets\.web\.url = 'example\.com': expected an http"):
         load_config(path)
 
 

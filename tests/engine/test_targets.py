@@ -12,15 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from sitewise.targets.launch import (
-    APPS_NICENESS,
-    RunFolder,
-    TargetError,
-    check_target,
-    check_targets,
-    start_bundled_apps,
-    sweep_orphaned_run_folders,
-)
+from fixtures.targets import start_bundled_apps
+from sitewise.run.folder import RunFolder, sweep_orphaned_run_folders
+from sitewise.targets import TargetError, Targets
+from sitewise.targets.health import HealthCheck, check_target, check_targets
+from sitewise.targets.process import SERVER_NICENESS
+
+HEALTH = "/api/health"
+SETTINGS_WEB = {"service": "settings-reference", "app": "web"}
+SETTINGS_ADMIN = {"service": "settings-reference", "app": "admin"}
+
+
+def settings(url: str, app: str = "web") -> HealthCheck:
+    return HealthCheck(url, HEALTH, SETTINGS_WEB if app == "web" else SETTINGS_ADMIN)
 
 
 def free_port() -> int:
@@ -43,10 +47,10 @@ def test_unreachable_target_names_the_url_quickly() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     started = time.monotonic()
     with pytest.raises(TargetError) as error:
-        check_target("web", url, timeout=10)
+        check_target("web", settings(url), timeout=10)
     assert time.monotonic() - started < 10
     assert f"The web target {url} is unreachable" in str(error.value)
-    assert "--web-url" in str(error.value)
+    assert "--target web=URL / E2E_WEB_URL / [targets.web] url" in str(error.value)
 
 
 def test_a_different_app_is_named_with_what_answered(static_server: tuple[str, Path]) -> None:
@@ -54,7 +58,7 @@ def test_a_different_app_is_named_with_what_answered(static_server: tuple[str, P
     (folder / "api").mkdir()
     (folder / "api" / "health").write_text(json.dumps({"status": "ok", "service": "shop"}))
     with pytest.raises(TargetError) as error:
-        check_target("admin", url)
+        check_target("admin", settings(url, "admin"))
     message = str(error.value)
     assert f"The admin target {url} is not the expected app" in message
     assert '"service": "settings-reference"' in message
@@ -64,7 +68,7 @@ def test_a_different_app_is_named_with_what_answered(static_server: tuple[str, P
 def test_a_missing_health_check_gives_the_status(static_server: tuple[str, Path]) -> None:
     url, _ = static_server
     with pytest.raises(TargetError, match=r"answered .*/api/health with HTTP 404"):
-        check_target("web", url)
+        check_target("web", settings(url))
 
 
 def test_the_expected_app_passes(static_server: tuple[str, Path]) -> None:
@@ -72,13 +76,25 @@ def test_the_expected_app_passes(static_server: tuple[str, Path]) -> None:
     (folder / "api").mkdir()
     body = {"status": "ok", "service": "settings-reference", "app": "web"}
     (folder / "api" / "health").write_text(json.dumps(body))
-    check_target("web", url)
+    check_target("web", settings(url))
+
+
+def test_a_target_without_health_path_or_expectation_needs_only_to_answer(
+    static_server: tuple[str, Path],
+) -> None:
+    url, folder = static_server
+    (folder / "index.html").write_text("<h1>Shop</h1>")
+    check_target("shop", HealthCheck(url))
+    with pytest.raises(TargetError, match=r"answered .*/nope with HTTP 404"):
+        check_target("shop", HealthCheck(url, "/nope"))
 
 
 def test_targets_are_checked_at_once_within_one_timeout(silent_url: str) -> None:
     started = time.monotonic()
     with pytest.raises(TargetError) as error:
-        check_targets({"web": silent_url, "admin": silent_url}, timeout=2)
+        check_targets(
+            {"web": settings(silent_url), "admin": settings(silent_url, "admin")}, timeout=2
+        )
     elapsed = time.monotonic() - started
     assert elapsed < 3.5, f"two silent targets took {elapsed:.1f} s, not one timeout of 2 s"
     lines = str(error.value).splitlines()
@@ -94,10 +110,10 @@ def test_only_the_failing_target_is_named(static_server: tuple[str, Path]) -> No
     (folder / "api" / "health").write_text(json.dumps(body))
     other = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(TargetError) as error:
-        check_targets({"web": url, "admin": other}, timeout=5)
+        check_targets({"web": settings(url), "admin": settings(other, "admin")}, timeout=5)
     assert str(error.value).startswith(f"The admin target {other} is unreachable")
     assert "web target" not in str(error.value)
-    check_targets({"web": url}, timeout=5)
+    check_targets({"web": settings(url)}, timeout=5)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="owner locks are POSIX flock")
@@ -129,14 +145,22 @@ def test_a_young_run_folder_is_left_to_its_owner(tmp_path: Path) -> None:
 def test_the_bundled_apps_run_at_the_browsers_priority_where_allowed(tmp_path: Path) -> None:
     # Where raising a priority is allowed (root, as Chromium's display threads are
     # raised), the apps get nice -8 too; elsewhere they keep the worker's own.
-    apps = start_bundled_apps(
-        db_path=tmp_path / "apps.db",
-        log_path=tmp_path / "apps.log",
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    apps = start_bundled_apps(db_path=tmp_path / "apps.db", log_path=tmp_path / "apps.log")
     try:
-        niceness = os.getpriority(os.PRIO_PROCESS, apps.process.pid)
+        niceness = os.getpriority(os.PRIO_PROCESS, apps.server.process.pid)
     finally:
         apps.stop()
     own = os.getpriority(os.PRIO_PROCESS, 0)
-    assert niceness == (APPS_NICENESS if os.geteuid() == 0 else own)
+    assert niceness == (SERVER_NICENESS if os.geteuid() == 0 else own)
+
+
+def test_a_page_url_names_its_target_and_route_never_its_port() -> None:
+    targets = Targets(
+        {"web": "http://127.0.0.1:5001", "admin": "http://127.0.0.1:5002", "docs": "http://h/docs"}
+    )
+    assert targets.route_of("http://127.0.0.1:5002/users?page=2") == ("admin", "/users")
+    assert targets.route_of("http://127.0.0.1:5001") == ("web", "/")
+    assert targets.route_of("http://h/docs/intro") == ("docs", "/intro")
+    assert targets.route_of("http://h/other") == (None, "/other")
+    with pytest.raises(TargetError, match=r"No target named 'shop' \(targets of this run: web"):
+        targets.url("shop")
