@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page
 
 from sitewise.accessibility.plugin import KeyboardChecks
 from sitewise.artifacts import attachments
+from sitewise.keyboard import scripts
 from sitewise.keyboard.checks import FocusError, reset_focus
 
 pytestmark = pytest.mark.viewports("desktop")
@@ -392,3 +396,27 @@ def test_tab_to_reaches_a_control_or_shows_the_stops_passed(
         'button "Delete user"',
         'link "Help"',
     ]
+
+
+# --- the in-page scripts -------------------------------------------------------------------
+
+
+def test_every_script_file_ships_with_the_package_and_is_run_by_a_check(page: Page) -> None:
+    folder = resources.files("sitewise.keyboard").joinpath("js")
+    files = {entry.name for entry in folder.iterdir() if entry.name.endswith(".js")}
+    assert files == {f"{name}.js" for name in (scripts.LIB, *scripts.SCRIPTS)}
+    checks = "".join(
+        module.read_text(encoding="utf-8")
+        for module in Path(scripts.__file__).parent.glob("*.py")
+        if module.name != "scripts.py"
+    )
+    lib = folder.joinpath("lib.js").read_text(encoding="utf-8").strip()
+    including = 0
+    for name in scripts.SCRIPTS:
+        text = scripts.script(name)
+        assert scripts.INCLUDE_LIB not in [line.strip() for line in text.splitlines()], name
+        including += lib in text
+        # Compiled by the browser (lib.js included), not run.
+        assert page.evaluate(f"typeof ({text}\n)") == "function", name
+        assert re.search(rf"\b{name.upper()}\b", checks), f"no check runs js/{name}.js"
+    assert including > 0, "no script includes js/lib.js"
