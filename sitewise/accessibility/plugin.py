@@ -1,12 +1,14 @@
 """Accessibility: `assert_accessible`, `keyboard_checks`, and the run's a11y.json.
 
-`assert_accessible(page, ...)` runs axe-core (sitewise.accessibility.axe) with the
-configured standard over the page and all its frames and raises an AssertionError whose
-message is the readable report. Each check writes its full axe result under the test's
-artifact folder and attaches a summary (kind "a11y") to the test's report. The
-controller reads those attachments from every test report (so from every xdist worker),
-writes `<reports_dir>/a11y.json` and prints a summary, with the known issues of
-playwright.config.toml that matched nothing (stale) when the whole suite ran.
+`assert_accessible(page, ...)` runs the vendored axe-core (sitewise.accessibility.runner)
+with the configured standard over the page and all its frames and raises an
+AssertionError whose message is the readable report; nodes axe could not decide on are
+listed as needing review and fail only when [a11y] fail_on_needs_review asks. Each check
+writes its full axe result under the test's artifact folder and attaches a summary (kind
+"a11y") to the test's report. The controller reads those attachments from every test
+report (so from every xdist worker), writes `<reports_dir>/a11y.json` and prints a
+summary, with the known issues of playwright.config.toml that matched nothing (stale)
+when the whole suite ran (sitewise.accessibility.reporter).
 
 `keyboard_checks` covers what axe cannot: tab order, every interactive element reachable
 by Tab, visible focus, skip link, dialog focus traps and menus closing on Escape
@@ -20,29 +22,21 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import pytest
 from playwright.sync_api import Locator, Page
 
-from sitewise.accessibility.axe import (
-    A11yCheck,
-    A11yRun,
-    A11yUsageError,
-    Selectors,
-    browser_label,
-    evaluate,
-    run_axe,
-)
-from sitewise.artifacts import artifact_dir, attach, attachments
+from sitewise.accessibility.names import Selectors
+from sitewise.accessibility.reporter import AXE_KEYWORD, A11yReporter
+from sitewise.accessibility.runner import A11yUsageError, browser_label, run_axe
+from sitewise.accessibility.verdict import A11yCheck, evaluate
+from sitewise.artifacts import artifact_dir, attach
 from sitewise.config.model import A11yConfig, SuiteConfig
-from sitewise.config.plugin import RESOLVED_KEY, reports_dir_of, suite_config_of
 from sitewise.keyboard import checks as keyboard
 
 A11Y_FIXTURES = {"assert_accessible", "keyboard_checks"}
-REPORT_FILE = "a11y.json"
 REPORTER_NAME = "e2e-a11y-reporter"
-AXE_KEYWORD = "uses_assert_accessible"
 
 
 class AssertAccessible(Protocol):
@@ -109,8 +103,10 @@ def assert_accessible(
     a frame path (`[["#embed", "form"]]`); `tags` overrides the configured standard;
     `context_name` labels the check when a test makes several (e.g. "settings, dialog
     open"). Known issues of [a11y] are accepted node by node; an expired one fails.
-    Costs about half a second per call on an idle machine: axe-core (~570 kB) is
-    injected into each frame once per page, then its rules run.
+    Nodes that need review are listed in the attachment and a11y.json; they fail only
+    with [a11y] fail_on_needs_review. Costs about half a second per call on an idle
+    machine: axe-core (~650 kB) is injected into each frame once per page, then its
+    rules run.
     """
     item = request.node
     assert isinstance(item, pytest.Item)
@@ -146,6 +142,7 @@ def assert_accessible(
             today=dt.date.today(),
             context_name=context_name,
             result_file=str(path),
+            fail_on_needs_review=a11y_config.fail_on_needs_review,
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -301,126 +298,6 @@ def keyboard_checks(request: pytest.FixtureRequest, suite_config: SuiteConfig) -
     item = request.node
     assert isinstance(item, pytest.Item)
     return KeyboardChecks(item, suite_config.timeouts.expect_ms)
-
-
-# The run's report, built on the controller from every test's attachments.
-
-
-class A11yReporter:
-    """Merges the a11y attachments of every test report into a11y.json and a summary."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.run = A11yRun()
-        self.incomplete: dict[str, str] = {}
-        self.deselected = 0
-        self.summary: dict[str, Any] | None = None
-        self.partial: list[str] = []
-
-    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
-        self.deselected += len(items)
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if AXE_KEYWORD in report.keywords and report.when != "teardown" and not report.passed:
-            self.incomplete[report.nodeid] = report.outcome
-        # The teardown report carries every attachment the test made, once.
-        if report.when != "teardown":
-            return
-        checks = [a for a in attachments(report.user_properties) if a.kind == "a11y"]
-        for found in checks:
-            self.run.add(report.nodeid, found.data, found.path)
-        if any(not c.data.get("passed", True) for c in checks):
-            # The test failed in its check, which therefore ran.
-            self.incomplete.pop(report.nodeid, None)
-
-    def partial_reasons(self, session: pytest.Session, exitstatus: int) -> list[str]:
-        """Why this run may not have met every known issue (empty on a full run)."""
-        config = self.config
-        option = config.option
-        reasons = []
-        for name, label in (
-            ("keyword", "-k"),
-            ("markexpr", "-m"),
-            ("deselect", "--deselect"),
-            ("lf", "--lf"),
-            ("stepwise", "--sw"),
-            ("ignore", "--ignore"),
-            ("ignore_glob", "--ignore-glob"),
-        ):
-            if getattr(option, name, None):
-                reasons.append(label)
-        if self.deselected:
-            reasons.append(f"{self.deselected} test(s) deselected")
-        resolved = config.stash.get(RESOLVED_KEY, None)
-        configured = [v.name for v in suite_config_of(config).viewports]
-        if resolved is not None and list(resolved.viewports) != configured:
-            reasons.append("--viewport " + ", ".join(resolved.viewports))
-        for arg in config.args:
-            path = Path(arg.split("::")[0])
-            path = path if path.is_absolute() else config.invocation_params.dir / path
-            if "::" in arg or not path.is_dir():
-                reasons.append(f"only {arg}")
-        if self.incomplete:
-            reasons.append(
-                f"{len(self.incomplete)} test(s) using assert_accessible failed or were skipped"
-                " before a check"
-            )
-        if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            reasons.append(f"exit status {int(exitstatus)}")
-        if session.shouldstop or session.shouldfail:
-            reasons.append("stopped early")
-        return reasons
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.run.checks:
-            return
-        self.partial = self.partial_reasons(session, exitstatus)
-        self.summary = self.run.summary(
-            suite_config_of(self.config).a11y.known_issues,
-            full_run=not self.partial,
-            today=dt.date.today(),
-        )
-        self.summary["partial_reasons"] = self.partial
-        path = reports_dir_of(self.config) / REPORT_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.summary, indent=2), encoding="utf-8")
-
-    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        summary = self.summary
-        if summary is None:
-            return
-        write = terminalreporter.write_line
-        terminalreporter.section("accessibility")
-        impacts = ", ".join(f"{k} {v}" for k, v in summary["failing_by_impact"].items() if v)
-        write(
-            f"{summary['checks']} check(s) on {len(summary['pages'])} page(s):"
-            f" {summary['checks_failed']} failed, {summary['nodes_failing']} failing node(s)"
-            + (f" ({impacts})" if impacts else "")
-            + f"; {', '.join(summary['standards'])}; axe-core {', '.join(summary['axe_versions'])}"
-        )
-        known = summary["known_issues"]
-        matched = sum(1 for issue in known["used"] if issue["configured"])
-        if known["configured"]:
-            write(f"known issues: {known['configured']} configured, {matched} of them matched")
-        for issue in known["used"]:
-            if issue["expired"]:
-                write(
-                    f"EXPIRED known issue: {issue['rule']} at {issue['target']}: {issue['reason']}"
-                    f" (expired {issue['expires']})",
-                    red=True,
-                )
-        if known["stale_checked"]:
-            for issue in known["stale"]:
-                write(
-                    f"STALE known issue (matched nothing in this run): {issue['rule']} at"
-                    f" {issue['target']}: {issue['reason']} (expires {issue['expires']});"
-                    " remove it from playwright.config.toml",
-                    yellow=True,
-                )
-        elif known["configured"]:
-            write(f"stale known issues not checked: not a full run ({'; '.join(self.partial)})")
-        write(f"report: {reports_dir_of(self.config) / REPORT_FILE}")
 
 
 def pytest_configure(config: pytest.Config) -> None:

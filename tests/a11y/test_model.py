@@ -1,24 +1,21 @@
-"""The engine's pure parts, without a browser: criteria, targets, verdicts, run merge, layout."""
+"""The engine's pure parts, without a browser: criteria, targets, verdicts, needs review,
+run merge, the report's section, layout."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
-from sitewise.accessibility.axe import (
-    A11yRun,
-    AxeRun,
-    FrameCoverage,
-    criteria_of,
-    evaluate,
-    join_target,
-    level_of,
-    standard_name,
-)
+from sitewise.accessibility.names import criteria_of, join_target, level_of, standard_name
+from sitewise.accessibility.run_summary import A11yRun
+from sitewise.accessibility.runner import AxeRun, FrameCoverage
+from sitewise.accessibility.verdict import A11yCheck, evaluate
 from sitewise.config.model import A11yConfig, KnownIssue
 from sitewise.keyboard.checks import FocusStop, focus_indicators, reading_order, sequences_message
+from sitewise.report.sections import a11y_section
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -32,21 +29,26 @@ def axe_node(target: list[Any], html: str = "<img>") -> dict[str, Any]:
     }
 
 
-def axe_result(*violations: tuple[str, list[dict[str, Any]]]) -> AxeRun:
+def axe_rule(rule: str, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": rule,
+        "impact": "critical",
+        "tags": ["cat.text-alternatives", "wcag2a", "wcag111", "section508"],
+        "help": "Images must have alternative text",
+        "description": "Ensure <img> elements have alternative text",
+        "helpUrl": f"https://dequeuniversity.com/rules/axe/4.14/{rule}",
+        "nodes": nodes,
+    }
+
+
+def axe_result(
+    *violations: tuple[str, list[dict[str, Any]]],
+    incomplete: tuple[tuple[str, list[dict[str, Any]]], ...] = (),
+) -> AxeRun:
     results = {
-        "testEngine": {"name": "axe-core", "version": "4.12.1"},
-        "violations": [
-            {
-                "id": rule,
-                "impact": "critical",
-                "tags": ["cat.text-alternatives", "wcag2a", "wcag111", "section508"],
-                "help": "Images must have alternative text",
-                "description": "Ensure <img> elements have alternative text",
-                "helpUrl": f"https://dequeuniversity.com/rules/axe/4.12/{rule}",
-                "nodes": nodes,
-            }
-            for rule, nodes in violations
-        ],
+        "testEngine": {"name": "axe-core", "version": "4.14.1"},
+        "violations": [axe_rule(rule, nodes) for rule, nodes in violations],
+        "incomplete": [axe_rule(rule, nodes) for rule, nodes in incomplete],
     }
     return AxeRun(results, A11yConfig().tags, (), (), FrameCoverage(("http://app.test/",), ()))
 
@@ -158,6 +160,84 @@ def test_run_merges_checks_and_finds_stale_issues_on_a_full_run() -> None:
     assert [(s["rule"], s["target"]) for s in known["stale"]] == [("label", "#gone")]
     partial = run.summary(configured, full_run=False, today=TODAY)["known_issues"]
     assert (partial["stale_checked"], partial["stale"]) == (False, [])
+
+
+def review_node(target: str) -> dict[str, Any]:
+    return {
+        "target": [target],
+        "html": f'<p id="{target[1:]}">',
+        "impact": "serious",
+        "failureSummary": "Fix any of the following:\n  Background could not be determined",
+    }
+
+
+def review_check(*, fail: bool, known: Sequence[KnownIssue] = (), url: str = "u") -> A11yCheck:
+    run = axe_result(
+        incomplete=(
+            ("color-contrast", [review_node("#a"), review_node("#b")]),
+            # The frames that did not answer: reported as unreached, not as needing review.
+            ("frame-tested", [review_node("#frame")]),
+        )
+    )
+    return evaluate(
+        run,
+        url=url,
+        browser="b",
+        known_issues=known,
+        today=TODAY,
+        fail_on_needs_review=fail,
+    )
+
+
+def test_needs_review_nodes_are_kept_apart_and_fail_only_when_asked() -> None:
+    listed = review_check(fail=False)
+    assert listed.passed
+    assert [r.id for r in listed.needs_review] == ["color-contrast"]
+    assert [n.status for n in listed.review_nodes("needs_review")] == ["needs_review"] * 2
+    assert (listed.rules, listed.to_data()["nodes"]["total"]) == ((), 0)
+    assert listed.to_data()["needs_review"]["nodes"] == 2
+    failing = review_check(fail=True)
+    assert not failing.passed
+    assert failing.message(1).splitlines()[0] == (
+        "Accessibility check failed: 2 node(s) need review (serious 2)"
+    )
+    assert failing.to_data()["needs_review"]["rules"][0]["nodes_failing"] == 2
+
+
+def test_known_issues_accept_needs_review_nodes_and_expire_like_any_other() -> None:
+    accepted = review_check(fail=True, known=[issue("#a", rule="color-contrast")])
+    assert [n.target for n in accepted.review_nodes("needs_review")] == ["#b"]
+    assert [(i.target, n) for i, n in accepted.known_issues_met()] == [("#a", 1)]
+    past = TODAY - dt.timedelta(days=1)
+    expired = review_check(fail=False, known=[issue("#a", past, rule="color-contrast")])
+    assert not expired.passed
+    assert "1 node(s) needing review met an expired known issue" in expired.message(3)
+    assert "     Known issue EXPIRED on 2026-02-28: #a is tracked" in expired.message(3)
+
+
+def test_run_lists_needs_review_with_each_check_and_the_report_shows_them() -> None:
+    run = A11yRun()
+    run.add("t.py::a", review_check(fail=False, url="http://app.test/a").to_data(), "a.json")
+    run.add("t.py::b", check_data("http://app.test/b", [], []), "b.json")
+    summary = run.summary([], full_run=True, today=TODAY)
+    review = summary["needs_review"]
+    assert (review["fails"], review["checks"], review["nodes"]) == (False, 1, 2)
+    assert [(r["id"], r["nodes"], r["tests"]) for r in review["rules"]] == [
+        ("color-contrast", 2, ["t.py::a"])
+    ]
+    first, second = summary["tests"]
+    assert [(r["id"], [n["target"] for n in r["nodes"]]) for r in first["needs_review"]] == [
+        ("color-contrast", ["#a", "#b"])
+    ]
+    assert first["needs_review"][0]["nodes"][0]["why"] == ["Background could not be determined"]
+    assert (first["passed"], second["needs_review"]) == (True, [])
+    html = a11y_section(summary, [], {"t.py::a": "t1"})
+    assert "2 checks on 2 pages: 0 failed, 0 failing nodes; 2 nodes need review" in html
+    assert "<h3>Needs review</h3>" in html
+    assert "they do not fail their checks" in html
+    assert "Nodes that need review (2)" in html
+    assert '<td class="pre">Background could not be determined</td>' in html
+    assert '<a href="#t1" title="t.py::a">a</a>' in html
 
 
 def stop(name: str, x: float, y: float, height: float = 20) -> FocusStop:

@@ -151,3 +151,51 @@ def test_a_check_that_did_not_run_makes_the_run_partial(suite: pytest.Pytester) 
         ]
     )
     assert run_report(suite)["known_issues"]["stale_checked"] is False
+
+
+REVIEW_TESTS = """
+def test_gradient(page, pages, assert_accessible):
+    page.goto(pages + "/needs-review.html")
+    assert_accessible(page)
+"""
+
+REVIEW_CONFIG = """
+[[viewports]]
+name = "desktop"
+width = 1280
+height = 720
+
+[a11y]
+fail_on_needs_review = {option}
+"""
+
+
+@pytest.mark.parametrize("fail_on_needs_review", [False, True])
+def test_needs_review_is_listed_per_check_and_fails_only_when_configured(
+    suite: pytest.Pytester, fail_on_needs_review: bool
+) -> None:
+    suite.makepyfile(test_pages=REVIEW_TESTS)
+    option = str(fail_on_needs_review).lower()
+    (suite.path / "playwright.config.toml").write_text(REVIEW_CONFIG.format(option=option))
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=240)
+    verdict = "failing their checks" if fail_on_needs_review else "not failing"
+    result.stdout.fnmatch_lines(
+        [f"needs review ({verdict}): 1 node(s) in 1 check(s): color-contrast 1"]
+    )
+    if fail_on_needs_review:
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(
+            [
+                "E * Accessibility check failed: 1 node(s) need review (serious 1)",
+                "E *   - Target:  #on-gradient",
+            ]
+        )
+    else:
+        result.assert_outcomes(passed=1)
+    report = run_report(suite)
+    assert report["checks_failed"] == int(fail_on_needs_review)
+    assert report["needs_review"]["fails"] is fail_on_needs_review
+    (check,) = report["tests"]
+    assert [(r["id"], [n["target"] for n in r["nodes"]]) for r in check["needs_review"]] == [
+        ("color-contrast", ["#on-gradient"])
+    ]
