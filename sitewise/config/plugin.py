@@ -138,12 +138,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     resolved = config.stash.get(RESOLVED_KEY, None)
     if resolved is None:
         return []
-    from sitewise.targets.resolve import describe_targets
-
     config_name = resolved.config_path if resolved.config_path.exists() else "defaults"
     return [
         f"e2e config: {config_name}",
-        f"e2e targets: {describe_targets(config)}",
         f"e2e browser: {'; '.join(_browser_lines(config))}",
         f"e2e viewports: {', '.join(resolved.viewports)}",
         f"e2e reports: {config.stash[REPORTS_KEY]}",

@@ -14,6 +14,11 @@
   run with a flaky test fail with exit code 1, also under xdist.
 - Shards. `--shard I/N` runs part I of N: pytest-split's --splits N --group I, balanced
   by the durations in .test_durations (least_duration), disjoint and together the whole.
+- What is not a run. A run that runs no test (`--collect-only`, as an editor's test
+  discovery does; `--fixtures`, `--fixtures-per-test`) and a run of pytest plugins'
+  self-tests (one with `pytester`, whose tests are runs of tiny suites of their own)
+  leave the reports folder as the last run of the suite wrote it: no report, no JUnit
+  XML, no artifacts folder emptied.
 """
 
 from __future__ import annotations
@@ -152,15 +157,36 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     # After sitewise.config.plugin (tryfirst) resolved the reports folder; before junitxml's and
     # pytest-rerunfailures' own pytest_configure, which read the options set here.
+    config.stash[RETRIES_KEY] = _default_retries(config)
+    if keeps_reports(config):
+        return
     reports = reports_dir_of(config)
     if getattr(config.option, "xmlpath", "") is None:
         config.option.xmlpath = str(reports / JUNIT_FILE)
     output = getattr(config.option, "output", None)
     if output == PLAYWRIGHT_DEFAULT_OUTPUT and not _given(config, "--output"):
         config.option.output = str(reports / "artifacts")
-    config.stash[RETRIES_KEY] = _default_retries(config)
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(RunReport(config), REPORT_PLUGIN)
+
+
+def runs_tests(config: pytest.Config) -> bool:
+    """Whether this run runs tests: not `--collect-only`, `--fixtures`, `--fixtures-per-test`."""
+    option = config.option
+    return not (
+        option.collectonly
+        or getattr(option, "showfixtures", False)
+        or getattr(option, "show_fixtures_per_test", False)
+    )
+
+
+def keeps_reports(config: pytest.Config) -> str:
+    """Why this run leaves the reports folder as the last run wrote it, or "" (it writes it)."""
+    if not runs_tests(config):
+        return "it runs no test"
+    if config.pluginmanager.has_plugin("pytester"):
+        return "a run of plugins' self-tests, with pytester"
+    return ""
 
 
 def _default_retries(config: pytest.Config) -> tuple[int, str]:
@@ -183,6 +209,9 @@ def _default_retries(config: pytest.Config) -> tuple[int, str]:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     retries, why = config.stash.get(RETRIES_KEY, (0, ""))
     lines = [f"e2e retries: {retries} ({why})"]
+    kept = keeps_reports(config)
+    if kept:
+        lines.append(f"e2e report: not written ({kept}); the reports folder is left as it is")
     shard = config.getoption("--shard")
     if shard:
         durations = Path(config.option.durations_path)
@@ -220,11 +249,16 @@ def _recorded_under_other_browser(item: pytest.Item, durations: dict[str, float]
     return None
 
 
-@pytest.fixture(scope="session", autouse=True)
-def delete_output_dir() -> None:
-    """Replaces pytest-playwright's fixture of this name, which empties --output in every
-    xdist worker as it starts, deleting what faster workers already wrote. The
-    controller empties it once instead, before any worker runs (`RunReport`)."""
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Instead of pytest-playwright's delete_output_dir fixture, which every xdist worker
+    # runs (sitewise.browsers.plugin replaces it): once, before any worker starts.
+    config = session.config
+    if hasattr(config, "workerinput") or not runs_tests(config):
+        return
+    output = getattr(config.option, "output", None)
+    if output:
+        # What pytest-playwright's delete_output_dir did, once for the whole run.
+        shutil.rmtree(Path(config.invocation_params.dir, output), ignore_errors=True)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -301,7 +335,10 @@ def pytest_report_teststatus(
 
 
 class RunReport:
-    """The controller's side: collects every report, writes the run's reports at the end."""
+    """The controller's side: collects every report, writes the run's reports at the end.
+
+    Registered only for a run that writes reports (see `keeps_reports`).
+    """
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -318,12 +355,6 @@ class RunReport:
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.started = time.time()
         self.session = session
-        if self.config.option.collectonly:
-            return
-        output = getattr(self.config.option, "output", None)
-        if output:
-            # What pytest-playwright's delete_output_dir did, once for the whole run.
-            shutil.rmtree(Path(self.config.invocation_params.dir, output), ignore_errors=True)
         # Written only by a run with checks or measurements: one an earlier run left would
         # be drawn in this run's report (and merged with it) as if it were this run's.
         for name in RUN_FILES:
@@ -350,7 +381,7 @@ class RunReport:
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         # After every pytest_sessionfinish, wrappers included: if one of them wrote a run file
         # or changed the exit status after the report was drawn, draw it again.
-        if self.results is None or self.session is None or config.option.collectonly:
+        if self.results is None or self.session is None:
             return
         if self._inputs(self.session) != self.drawn_from:
             self._write(self.session)
@@ -367,12 +398,7 @@ class RunReport:
             self.failed_on_flaky = True
         results = self._write(session)
         xml = self._junit_path()
-        if (
-            not self.config.option.collectonly
-            and xml is not None
-            and xml.exists()
-            and any(t.retries for t in self.tests)
-        ):
+        if xml is not None and xml.exists() and any(t.retries for t in self.tests):
             junit.collapse_retries(xml, self.tests)
         return results
 
@@ -393,8 +419,6 @@ class RunReport:
         results = Results(runs=[self._run_info(session, tests)], tests=tests)
         results.runs[0].counts = results.counts()
         self.results = results
-        if self.config.option.collectonly:
-            return results
         self.drawn_from = self._inputs(session)
         written = [results.save(self.reports_dir), write_html(results, self.reports_dir)]
         self.written += [path for path in written if path not in self.written]

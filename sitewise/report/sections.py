@@ -1,7 +1,7 @@
 """The HTML report's run-wide sections: Accessibility (a11y.json) and Performance
 (vitals.json), drawn beside the list of tests.
 
-Plain HTML and inline SVG (the per-test vitals chart of sitewise.report.html), so they show
+Plain HTML and inline SVG (the per-test vitals chart of sitewise.report.charts), so they show
 with no script and no server; a test named in them links to its entry in the list
 (`#t<n>`), which the report's script opens.
 """
@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sitewise.report.html import esc, format_metric, metric_label, vitals_chart, vitals_pages
+from sitewise.report.charts import format_metric, metric_label, vitals_chart, vitals_pages
+from sitewise.report.markup import esc
 from sitewise.report.model import TestResult
 from sitewise.report.runwide import IMPACTS, latency_endpoints
 from sitewise.vitals.api import MIN_P95_CALLS
@@ -285,6 +286,50 @@ def _known_issues(data: Mapping[str, Any], anchors: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
+def _needs_review(data: Mapping[str, Any], anchors: Mapping[str, str]) -> tuple[int, str]:
+    """How many nodes need review, and their table, from each check's entry in `tests`
+    (which a merge of several runs' a11y.json keeps)."""
+    rows = []
+    for check in _dicts(data.get("tests")):
+        run = f" ({check['run']})" if check.get("run") else ""
+        for rule in _dicts(check.get("needs_review")):
+            link = _rule_link(str(rule.get("id", "")), str(rule.get("help_url") or ""))
+            for node in _dicts(rule.get("nodes")):
+                impact = node.get("impact") or rule.get("impact", "")
+                rows.append(
+                    f"<tr><td>{link}</td><td>{esc(impact)}</td>"
+                    f"<td><code>{esc(node.get('target', ''))}</code></td>"
+                    f"<td><code>{esc(node.get('html', ''))}</code></td>"
+                    f'<td class="pre">{esc(chr(10).join(_strings(node.get("why"))))}</td>'
+                    f"<td>{esc(check.get('url', ''))}</td>"
+                    f"<td>{_test_link(str(check.get('nodeid', '')), anchors)}{esc(run)}</td></tr>"
+                )
+    if not rows:
+        return 0, ""
+    # A merge of several runs' a11y.json keeps each check but not whether it failed on these.
+    review = data.get("needs_review")
+    verdict = ""
+    if isinstance(review, Mapping):
+        verdict = (
+            " (they fail their checks: [a11y] fail_on_needs_review = true)"
+            if review.get("fails")
+            else " (they do not fail their checks)"
+        )
+    more = ""
+    if len(rows) > FAILING_NODES_SHOWN:
+        more = (
+            f'<p class="muted">… and {len(rows) - FAILING_NODES_SHOWN} more:'
+            " see each test's accessibility attachment.</p>"
+        )
+    head = ["rule", "impact", "target", "HTML", "why axe could not decide", "page", "test"]
+    return len(rows), (
+        "<h3>Needs review</h3><p>axe could not decide on these nodes; a person should look"
+        f" at them{verdict}.</p>"
+        + _table(head, rows[:FAILING_NODES_SHOWN], f"Nodes that need review ({len(rows)})")
+        + more
+    )
+
+
 def a11y_section(
     data: Mapping[str, Any], tests: Sequence[TestResult], anchors: Mapping[str, str]
 ) -> str:
@@ -305,11 +350,15 @@ def a11y_section(
         verdict += f"; {_plural(expired, 'known issue')} expired"
     if stale:
         verdict += f"; {stale} stale"
+    review_count, review_table = _needs_review(data, anchors)
+    if review_count:
+        verdict += f"; {_plural(review_count, 'node needs', 'nodes need')} review"
     body = [
         _a11y_facts(data),
         _impact_table(data),
         _rules_table(_dicts(data.get("rules"))),
         _failing_nodes_table(failing_nodes(tests), anchors),
+        review_table,
         _pages_table(pages, anchors),
         _known_issues(data, anchors),
     ]

@@ -19,7 +19,16 @@ import pytest
 from sitewise.config.plugin import reports_dir_of, run_folder, stop_run, suite_config_of
 from sitewise.targets.health import HealthCheck, check_targets
 from sitewise.targets.model import TargetError, Targets
-from sitewise.targets.resolve import STARTED_KEY, configured_targets, env_name
+from sitewise.targets.resolve import (
+    STARTED_KEY,
+    configured_targets,
+    describe_targets,
+    env_name,
+)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [f"e2e targets: {describe_targets(config)}"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -10,10 +10,12 @@ none. A target left without a URL is started by the suite's
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
 from sitewise.config.model import NAME_PATTERN, TargetConfig
+from sitewise.config.plugin import suite_config_of
 from sitewise.targets.model import Targets
 
 TARGETS_KEY = pytest.StashKey[dict[str, TargetConfig]]()
@@ -36,8 +38,6 @@ def _base_url(config: pytest.Config) -> str:
 
 
 def _parse_target(value: str) -> tuple[str, str]:
-    import re
-
     name, sep, url = value.partition("=")
     if not sep or not re.match(NAME_PATTERN, name):
         raise pytest.UsageError(
@@ -51,8 +51,6 @@ def configured_targets(config: pytest.Config) -> dict[str, TargetConfig]:
     """Every target of the run with its resolved URL (empty: to be started). Once a run."""
     if TARGETS_KEY in config.stash:
         return config.stash[TARGETS_KEY]
-    from sitewise.config.plugin import suite_config_of
-
     targets = dict(suite_config_of(config).targets)
     given = dict(_parse_target(v) for v in config.getoption("--target", None) or [])
     base = _base_url(config)

@@ -10,8 +10,9 @@ import pytest
 from _pytest.junitxml import mangle_test_address
 
 from sitewise.artifacts import PROPERTY, Attachment
+from sitewise.report.charts import vitals_chart, vitals_pages
 from sitewise.report.collector import META_ATTR, ResultsCollector
-from sitewise.report.html import render, vitals_chart, vitals_pages
+from sitewise.report.html import render
 from sitewise.report.junit import collapse_retries, junit_address
 from sitewise.report.model import Results, RunInfo
 
