@@ -257,6 +257,8 @@ class PerformanceConfig(_Section):
     budget: Budget = Budget(lcp_ms=2500, cls=0.1, inp_ms=200, fcp_ms=1800, ttfb_ms=800)
     pages: tuple[PageBudget, ...] = ()
     api_p95_ms: Annotated[float, Field(gt=0)] = 200
+    # What part of a request's URL marks it as an API call for the latency report.
+    api_prefix: Annotated[str, Field(min_length=1)] = "/api/"
     api_routes: tuple[Annotated[str, Field(pattern=r"^/")], ...] = Field(
         default=(), description="path templates such as /api/settings/{key} for the API report"
     )

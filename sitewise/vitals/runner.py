@@ -45,6 +45,7 @@ def measure_run(
     settle_timeout_ms: int,
     interact: Interaction | None = None,
     api_routes: tuple[str, ...] = (),
+    api_prefix: str = "/api/",
 ) -> RunVitals:
     """Measure one load on a page whose context already has the collector installed.
 
@@ -55,7 +56,7 @@ def measure_run(
 
     def on_request(request: Request) -> None:
         # The page's own event: requests of its frames, not of other pages or workers.
-        if "/api/" in request.url:
+        if api_prefix in request.url:
             requests.append((request.method, request.url))
 
     page.on("request", on_request)
@@ -122,6 +123,7 @@ def _one_load(
             settle_timeout_ms=config.settle_timeout_ms,
             interact=spec.interact,
             api_routes=config.api_routes,
+            api_prefix=config.api_prefix,
         )
     finally:
         context.close()
