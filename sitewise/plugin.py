@@ -2,10 +2,10 @@
 
 Each concern is a plugin module of its own, registered here. The fixtures that extend
 pytest-playwright's (`browser_type_launch_args`, `browser_context_args`, `new_context`,
-`launch_browser`, `connect_options`) are registered at `pytest_configure`, after every
-plugin that entry points and `-p` load: a fixture of a plugin registered later wins over
-one of the same name registered earlier, so they extend pytest-playwright's whatever
-order the two entry points load in.
+`launch_browser`, `connect_options`, and `delete_output_dir`, which is replaced) are
+registered at `pytest_configure`, after every plugin that entry points and `-p` load: a
+fixture of a plugin registered later wins over one of the same name registered earlier,
+so they extend pytest-playwright's whatever order the two entry points load in.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ renders the accepted Chromium baselines. A headed run (`--headed`, or `headless 
 needs a full browser: `chromium`, `chromium-browser`, `google-chrome`. A system binary
 is launched through `executable_path` with the flags a headless system build needs.
 Where none exists the run stops with one message that says how to install one.
+
+pytest-playwright's `--browser-channel` (`chrome`, `msedge`, ...) is a choice given on
+the command line, so it wins over all of these: Playwright launches that installed
+branded build itself (`channel=`), and nothing is looked for.
 """
 
 from __future__ import annotations
@@ -20,6 +24,12 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Playwright
+
+_T = TypeVar("_T")
 
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 HEADLESS_SHELL_NAMES = ("chromium-headless-shell",)
@@ -42,6 +52,9 @@ _SOURCES = {
     "system": "found on PATH",
 }
 
+# Where a channel's browser comes from, for the report header.
+CHANNEL_SOURCE = "--browser-channel"
+
 
 class BrowserNotFoundError(Exception):
     """No browser binary could be found for the requested engine."""
@@ -51,9 +64,10 @@ class BrowserNotFoundError(Exception):
 class BrowserChoice:
     """What to launch, or where to connect.
 
-    `source` is `E2E_CHROMIUM`, `config`, `playwright`, `system` or `remote`;
-    `executable` is what goes to `executable_path` (None: Playwright's own build, or a
-    remote browser); `location` is the binary's path, or the remote endpoint.
+    `source` is `E2E_CHROMIUM`, `config`, `playwright`, `system`, `remote` or
+    `--browser-channel`; `executable` is what goes to `executable_path` (None:
+    Playwright's own build or channel, or a remote browser); `location` is the binary's
+    path, or the remote endpoint; `channel` is what goes to `channel`.
     """
 
     name: str
@@ -61,8 +75,11 @@ class BrowserChoice:
     source: str
     args: tuple[str, ...] = field(default_factory=tuple)
     location: str = ""
+    channel: str = ""
 
     def describe(self) -> str:
+        if self.channel:
+            return f"{self.name} (channel {self.channel}, {CHANNEL_SOURCE})"
         if self.source == "remote":
             return f"{self.name} (remote browser server {self.location})"
         if self.source == "playwright":
@@ -74,6 +91,12 @@ class BrowserChoice:
 def remote_browser(name: str, endpoint: str) -> BrowserChoice:
     """The browser of a Playwright browser server: nothing is looked for locally."""
     return BrowserChoice(name, None, "remote", location=shown_endpoint(endpoint))
+
+
+def channel_browser(name: str, channel: str) -> BrowserChoice:
+    """A branded build Playwright finds and launches itself (`channel=`), as
+    pytest-playwright's `--browser-channel` asks: no executable, no flags of ours."""
+    return BrowserChoice(name, None, CHANNEL_SOURCE, channel=channel)
 
 
 def shown_endpoint(endpoint: str) -> str:
@@ -153,26 +176,44 @@ def needs_playwright_path(name: str, *, configured: str = "", environ: Mapping[s
 def playwright_executables(names: tuple[str, ...]) -> dict[str, str | None]:
     """Where Playwright expects its own build of each browser (its driver knows; ~0.5 s).
 
-    Asked from a thread of its own, so that it also works where Playwright's sync API is
-    already running (it refuses to start inside a running event loop). None where the
-    driver cannot say (it does not start): the browser is then looked for as if
-    Playwright's build were missing.
+    None where the driver cannot say (it does not start): the browser is then looked
+    for as if Playwright's build were missing.
     """
     found: dict[str, str | None] = dict.fromkeys(names)
+    asked = ask_playwright(
+        lambda playwright: {name: getattr(playwright, name).executable_path for name in names}
+    )
+    found.update(asked or {})
+    return found
+
+
+def playwright_devices() -> dict[str, dict[str, Any]]:
+    """Playwright's device descriptors by name (`playwright.devices`; ~0.5 s), or {}
+    where its driver does not start."""
+    return ask_playwright(lambda playwright: dict(playwright.devices)) or {}
+
+
+def ask_playwright(question: Callable[[Playwright], _T]) -> _T | None:
+    """The answer of a short-lived Playwright driver to `question`, or None if it fails.
+
+    Asked from a thread of its own, so that it also works where Playwright's sync API is
+    already running (it refuses to start inside a running event loop).
+    """
+    answer: list[_T] = []
 
     def ask() -> None:
         from playwright.sync_api import Error, sync_playwright
 
         try:
             with sync_playwright() as playwright:
-                found.update({name: getattr(playwright, name).executable_path for name in names})
+                answer.append(question(playwright))
         except (Error, OSError):
             pass
 
-    thread = threading.Thread(target=ask, name="playwright-executables", daemon=True)
+    thread = threading.Thread(target=ask, name="playwright-question", daemon=True)
     thread.start()
     thread.join(60)
-    return found
+    return answer[0] if answer else None
 
 
 def _args_for(name: str) -> tuple[str, ...]:

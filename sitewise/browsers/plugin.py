@@ -5,12 +5,21 @@ test. This module decides which binary is launched (sitewise.browsers.discovery)
 remote browser server when asked, and runs every browser test under each configured
 viewport: test ids end in `[desktop]`, `[mobile]`, and each test carries its viewport's
 marker, so `-m mobile` selects the phone runs.
+
+pytest-playwright's own options keep their meaning: `--browser-channel` launches that
+branded build (`channel=`, nothing of ours), `--device` emulates that device (see
+`pytest_configure`), `--base-url` is every context's base URL unless the caller of
+`new_context` gives one. Its private fixtures (`_pw_*`) are left alone.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import os
+import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
@@ -18,10 +27,21 @@ from playwright.sync_api import Browser, BrowserContext, BrowserType, Playwright
 from playwright.sync_api import Error as PlaywrightError
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from sitewise.browsers.discovery import BrowserChoice, BrowserNotFoundError
+from sitewise.browsers.discovery import (
+    BrowserChoice,
+    BrowserNotFoundError,
+    channel_browser,
+    needs_playwright_path,
+    playwright_devices,
+    playwright_executables,
+)
 from sitewise.config.model import SuiteConfig, ViewportConfig
 from sitewise.config.plugin import (
+    BROWSERS_KEY,
+    CONFIG_KEY,
     RESOLVED_KEY,
+    browser_names,
+    configured_executable,
     resolve_browser,
     resolved_browsers,
     run_folder,
@@ -46,16 +66,167 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if "viewport" not in metafunc.fixturenames:
         metafunc.fixturenames.append("viewport")
-    wanted = metafunc.config.stash[RESOLVED_KEY].viewports
+    config = metafunc.config
+    wanted = config.stash[RESOLVED_KEY].viewports
     marker = metafunc.definition.get_closest_marker("viewports")
-    names = [n for n in wanted if marker is None or n in marker.args]
+    names = [n for n in wanted if marker is None or _selected(config, n, marker.args)]
     metafunc.parametrize("viewport", names, indirect=True, scope="session", ids=names)
+
+
+def _selected(config: pytest.Config, name: str, asked: tuple[str, ...]) -> bool:
+    """Whether the viewport `name` is one of those a `viewports(*asked)` marker names.
+
+    The viewport of `--device` stands for the configured ones of its kind: a test kept
+    to the mobile viewport runs under a phone, one kept to the desktop viewport does not.
+    """
+    if name in asked:
+        return True
+    device = config.stash.get(DEVICE_KEY, None)
+    if device is None or name != device.viewport.name:
+        return False
+    mobile = device.viewport.mobile
+    return any(v.name in asked and v.mobile == mobile for v in device.configured)
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceRun:
+    """A run under pytest-playwright's `--device`: its one viewport, the viewports of the
+    run it replaces, and the configured ones ([[viewports]])."""
+
+    viewport: ViewportConfig
+    replaced: tuple[str, ...]
+    configured: tuple[ViewportConfig, ...]
+
+
+DEVICE_KEY = pytest.StashKey[DeviceRun]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "viewports(*names): run this test only under the named viewports"
     )
+    _keep_temp_files_in_the_run_folder(config)
+    _launch_the_browser_channel(config)
+    _run_under_the_device(config)
+
+
+def _keep_temp_files_in_the_run_folder(config: pytest.Config) -> None:
+    """An xdist worker makes its temp files in the run folder: pytest-playwright's
+    traces, videos and screenshots in progress (`_pw_artifacts_folder`), Playwright's
+    driver and the browser's profile (TMPDIR, which the processes it starts inherit).
+
+    Each removes its own at the end of the worker's session; a worker that is killed
+    cannot, but the run folder is removed by the controller however its workers ended.
+    A run without xdist has no one left to clean up after it when it is killed, so it
+    keeps the system's temp folder.
+    """
+    given = getattr(config, "workerinput", {}).get("e2e_run_folder")
+    if not isinstance(given, str):
+        return
+    folder = str(run_folder(config))
+    os.environ["TMPDIR"] = folder
+    tempfile.tempdir = folder
+
+
+def _channel(config: pytest.Config, name: str) -> str:
+    """pytest-playwright's `--browser-channel`, where it applies: to Chromium (Chrome and
+    Edge are Chromium builds) launched here, not to a remote browser server's."""
+    channel = config.getoption("--browser-channel", None)
+    if not channel or name != "chromium" or config.stash[RESOLVED_KEY].connect:
+        return ""
+    return str(channel)
+
+
+def _launch_the_browser_channel(config: pytest.Config) -> None:
+    """With `--browser-channel`, the run's Chromium is that channel, as the report header
+    says: a choice on the command line wins over E2E_CHROMIUM, the config and what is
+    found. The other engines of the run are found as without it.
+
+    The controller (or the only process) decides; its workers get the decision.
+    """
+    if hasattr(config, "workerinput") or not _channel(config, "chromium"):
+        return
+    suite = suite_config_of(config)
+    found: dict[str, BrowserChoice | str] = {}
+    for name in browser_names(config):
+        channel = _channel(config, name)
+        if channel:
+            found[name] = channel_browser(name, channel)
+            continue
+        expected = None
+        if needs_playwright_path(
+            name, configured=configured_executable(suite, name), environ=os.environ
+        ):
+            expected = playwright_executables((name,))[name]
+        try:
+            found[name] = resolve_browser(config, name, expected)
+        except BrowserNotFoundError as error:
+            found[name] = str(error)
+    config.stash[BROWSERS_KEY] = found
+
+
+def _run_under_the_device(config: pytest.Config) -> None:
+    """With pytest-playwright's `--device NAME`, every browser test runs once, under one
+    viewport named after the device (`iPhone 13` -> `iphone-13`) with its descriptor.
+
+    That is what `--device` does without this engine: each test emulates that device,
+    once. Applying the device over each configured viewport instead would run every
+    test twice in the same emulated browser, once under a `desktop` label that is not
+    true. A test kept to viewports of the other kind (`viewports("desktop")` under a
+    phone) is not run (see `_selected`).
+    """
+    name = config.getoption("--device", None)
+    if not name:
+        return
+    # A worker takes the viewport the controller looked up (Playwright's driver: ~0.5 s).
+    given = getattr(config, "workerinput", {}).get("e2e_device")
+    viewport = ViewportConfig(**given) if isinstance(given, dict) else _device_viewport(str(name))
+    resolved = config.stash[RESOLVED_KEY]
+    suite = suite_config_of(config)
+    config.stash[DEVICE_KEY] = DeviceRun(viewport, resolved.viewports, suite.viewports)
+    config.stash[RESOLVED_KEY] = dataclasses.replace(resolved, viewports=(viewport.name,))
+    others = tuple(v for v in suite.viewports if v.name != viewport.name)
+    config.stash[CONFIG_KEY] = suite.model_copy(update={"viewports": (*others, viewport)})
+    config.addinivalue_line(
+        "markers", f"{viewport.name}: runs under the {viewport.device} device (--device)"
+    )
+
+
+def _device_viewport(name: str) -> ViewportConfig:
+    devices = playwright_devices()
+    if not devices:
+        raise pytest.UsageError(
+            f"--device {name}: Playwright's driver did not start, so its devices are unknown."
+        )
+    if name not in devices:
+        close = difflib.get_close_matches(name, devices, n=3)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "."
+        raise pytest.UsageError(
+            f"--device {name!r}: not a Playwright device (see playwright.devices){hint}"
+        )
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not re.match(r"[a-z]", slug):
+        slug = f"device-{slug}"
+    return ViewportConfig(name=slug, device=name, mobile=bool(devices[name].get("is_mobile")))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker runs under the device the controller looked up."""
+    device = node.config.stash.get(DEVICE_KEY, None)
+    if device is not None:
+        node.workerinput["e2e_device"] = device.viewport.model_dump()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    device = config.stash.get(DEVICE_KEY, None)
+    if device is None:
+        return []
+    instead = ", ".join(device.replaced)
+    return [
+        f"e2e device: {device.viewport.device} (--device): every browser test runs once,"
+        f" as viewport {device.viewport.name}, instead of under {instead}"
+    ]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -63,8 +234,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is None:
             continue
-        if "viewport" in callspec.params:
-            item.add_marker(callspec.params["viewport"])
+        viewport = callspec.params.get("viewport")
+        # Not a name where the run has none of the test's viewports (an empty parameter
+        # set, which pytest skips): `viewports("desktop")` under `--viewport mobile`.
+        if isinstance(viewport, str):
+            item.add_marker(viewport)
         if callspec.params.get("app") in ("web", "admin"):
             item.add_marker(callspec.params["app"])
 
@@ -94,6 +268,8 @@ def browser_choice(
 ) -> BrowserChoice:
     """The browser binary this worker launches (as the report header says), or the remote one."""
     found = resolved_browsers(pytestconfig).get(browser_name)
+    if found is None and _channel(pytestconfig, browser_name):
+        found = channel_browser(browser_name, _channel(pytestconfig, browser_name))
     if found is None:  # an engine the run did not name (a test's own browser_name)
         try:
             found = resolve_browser(pytestconfig, browser_name, browser_type.executable_path)
@@ -110,13 +286,23 @@ def browser_type_launch_args(
     browser_choice: BrowserChoice,
     suite_config: SuiteConfig,
 ) -> dict[str, Any]:
-    """pytest-playwright's launch args plus the discovered executable and its flags."""
-    args = [*browser_choice.args, *suite_config.browser.args]
+    """pytest-playwright's launch args plus the discovered executable and its flags.
+
+    A channel (`--browser-channel`, or a test's own launch args) is launched as
+    pytest-playwright does: Playwright finds that branded build, which needs none of
+    the flags of a system Chromium.
+    """
     launch: dict[str, Any] = {**browser_type_launch_args}
+    channel = launch.get("channel") or browser_choice.channel
     if not suite_config.browser.headless:
         launch.setdefault("headless", False)
-    if browser_choice.executable:
-        launch["executable_path"] = browser_choice.executable
+    if channel:
+        launch["channel"] = channel
+        args = [*suite_config.browser.args]
+    else:
+        args = [*browser_choice.args, *suite_config.browser.args]
+        if browser_choice.executable:
+            launch["executable_path"] = browser_choice.executable
     if args:
         launch["args"] = args
     return launch
@@ -161,24 +347,11 @@ def launch_browser(
     return launch
 
 
-@pytest.fixture(scope="session")
-def _pw_artifacts_folder(
-    pytestconfig: pytest.Config,
-) -> Iterator[tempfile.TemporaryDirectory[str]]:
-    """pytest-playwright's folder for videos and traces in progress, in the run folder.
-
-    pytest-playwright makes it in the system's temp folder and removes it at the end of
-    the worker's session; a worker that is killed cannot, while the run folder goes
-    with the run, however its workers ended.
-    """
-    folder = tempfile.TemporaryDirectory(
-        prefix="playwright-pytest-", dir=run_folder(pytestconfig), ignore_cleanup_errors=True
-    )
-    yield folder
-    # Not now: session fixtures are torn down in the last test's teardown, before
-    # pytest-playwright moves that test's trace and video out of this folder (in its
-    # makereport hook). As pytest-playwright's own fixture does, clean up at the end.
-    pytestconfig.add_cleanup(lambda: folder.cleanup())
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir() -> None:
+    """Replaces pytest-playwright's fixture of this name, which empties --output in every
+    xdist worker as it starts, deleting what faster workers already wrote. The
+    controller empties it once instead, before any worker runs (sitewise.report.plugin)."""
 
 
 @pytest.fixture(scope="session")
@@ -221,22 +394,44 @@ def browser_context_args(
     playwright: Playwright,
     browser_name: str,
 ) -> dict[str, Any]:
-    """pytest-playwright's context args plus the viewport's, and a fixed locale and zone."""
-    return {
+    """pytest-playwright's context args plus the viewport's, and a fixed locale and zone.
+
+    Without `base_url` (`--base-url`): `new_context` gives it to each context instead,
+    unless its caller gives one of its own (see there).
+    """
+    args = {
         **browser_context_args,
         "locale": "en-GB",
         "timezone_id": "UTC",
         **viewport_context_args(viewport, playwright, browser_name),
     }
+    args.pop("base_url", None)
+    if browser_name == "firefox":
+        # Also from pytest-playwright's args (--device): Firefox has no mobile mode.
+        args.pop("is_mobile", None)
+    return args
 
 
 @pytest.fixture
 def new_context(
-    new_context: CreateContextCallback, suite_config: SuiteConfig
+    new_context: CreateContextCallback,
+    suite_config: SuiteConfig,
+    base_url: str | None,
+    request: pytest.FixtureRequest,
 ) -> CreateContextCallback:
-    """pytest-playwright's context factory (closed after the test), with our timeouts."""
+    """pytest-playwright's context factory (closed after the test), with our timeouts.
+
+    `--base-url` (the `base_url` fixture) is the base URL of a context whose caller
+    gives none: pytest-playwright passes `browser_context_args` and the caller's
+    arguments side by side, so a `base_url` in both (a fixture opening the admin app
+    while `--base-url` names the web app) would be a TypeError rather than the caller's.
+    """
+    marker = request.node.get_closest_marker("browser_context_args")
+    marked = marker is not None and "base_url" in marker.kwargs
 
     def make(**kwargs: Any) -> BrowserContext:
+        if base_url and not marked:
+            kwargs.setdefault("base_url", base_url)
         context = new_context(**kwargs)
         context.set_default_timeout(suite_config.timeouts.action_ms)
         context.set_default_navigation_timeout(suite_config.timeouts.navigation_ms)
