@@ -120,7 +120,11 @@ GROUPS: list[tuple[str, str, str]] = [
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sitewise", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="sitewise",
+        description="End-to-end checks for web apps: review and prune screenshot baselines,"
+        " merge and draw reports, find the browser a run would use.",
+    )
     groups = parser.add_subparsers(dest="group", required=True, metavar="GROUP")
     for name, help_text, target in GROUPS:
         group = groups.add_parser(name, help=help_text, description=help_text)

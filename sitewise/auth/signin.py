@@ -76,14 +76,22 @@ def form_sign_in(role: str, config: RoleConfig, timeout_ms: float = 10_000) -> S
                     f" [roles.{role}] login = {config.login!r}."
                 )
             for label, value in values.items():
-                field = page.get_by_label(label, exact=True).or_(page.get_by_placeholder(label))
+                # The label as written ("Username"), else one that contains it
+                # ("Username:"), else a placeholder.
+                field = (
+                    page.get_by_label(label, exact=True)
+                    .or_(page.get_by_label(label))
+                    .or_(page.get_by_placeholder(label))
+                    .first
+                )
                 try:
-                    field.first.fill(value)
+                    field.wait_for(state="visible")
                 except Error:
                     raise SignInError(
-                        f"Role {role}: no field labelled {label!r} on {page.url}; check"
-                        f" [roles.{role}] fields."
+                        f"Role {role}: no visible field labelled {label!r} (or containing it)"
+                        f" on {page.url}; check [roles.{role}] fields and login."
                     ) from None
+                field.fill(value)
             page.get_by_role("button", name=config.submit).or_(
                 page.locator(f"input[type=submit][value={config.submit!r}]")
             ).first.click()

@@ -239,8 +239,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         # set, which pytest skips): `viewports("desktop")` under `--viewport mobile`.
         if isinstance(viewport, str):
             item.add_marker(viewport)
-        if callspec.params.get("app") in ("web", "admin"):
-            item.add_marker(callspec.params["app"])
 
 
 def _unavailable(item: pytest.Item) -> str:

@@ -96,14 +96,21 @@ def start_server(
     except json.JSONDecodeError:
         info = None
     if not isinstance(info, dict):
+        code = process.poll()
         process.kill()
         process.wait()
         log_file.close()
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         said = f" It printed {line[:200]!r} instead of a JSON line." if line else ""
+        if code is not None:
+            what = f"exited with status {code} before it was ready"
+        elif line:
+            what = "did not announce itself"
+        else:
+            what = f"did not start within {timeout:g} s"
         raise TargetError(
-            f"The server did not start within {timeout:g} s (`{' '.join(command)}`).{said}"
-            f" Its log ({log_path}) ends with:\n{tail}"
+            f"The server {what} (`{' '.join(command)}`).{said} Its log ({log_path}) ends"
+            f" with:\n{tail}"
         )
     # Keep draining stdout into the log so the child never blocks on a full pipe.
     _drain(process.stdout, log_file)

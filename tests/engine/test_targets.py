@@ -16,7 +16,7 @@ from fixtures.targets import start_bundled_apps
 from sitewise.run.folder import RunFolder, sweep_orphaned_run_folders
 from sitewise.targets import TargetError, Targets
 from sitewise.targets.health import HealthCheck, check_target, check_targets
-from sitewise.targets.process import SERVER_NICENESS
+from sitewise.targets.process import SERVER_NICENESS, start_server
 
 HEALTH = "/api/health"
 SETTINGS_WEB = {"service": "settings-reference", "app": "web"}
@@ -164,3 +164,18 @@ def test_a_page_url_names_its_target_and_route_never_its_port() -> None:
     assert targets.route_of("http://h/other") == (None, "/other")
     with pytest.raises(TargetError, match=r"No target named 'shop' \(targets of this run: web"):
         targets.url("shop")
+
+
+def test_a_server_that_exits_at_once_says_so_with_its_status(tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "import sys; print('no db', file=sys.stderr); sys.exit(3)"]
+    with pytest.raises(TargetError) as error:
+        start_server(command, cwd=tmp_path, log_path=tmp_path / "server.log", timeout=10)
+    message = str(error.value)
+    assert "exited with status 3 before it was ready" in message
+    assert message.endswith("no db\n")
+
+
+def test_a_server_that_prints_no_json_line_is_named(tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "import time; print('listening', flush=True); time.sleep(30)"]
+    with pytest.raises(TargetError, match=r"did not announce itself .* printed 'listening'"):
+        start_server(command, cwd=tmp_path, log_path=tmp_path / "server.log", timeout=10)

@@ -167,7 +167,7 @@ def test_a_target_nobody_starts_says_how_to_give_its_url(project: pytest.Pyteste
 
 LOGIN_PAGE = """<!doctype html><title>Sign in</title>
 <form action="/signed-in.html" method="get">
-  <label>Username <input name="u"></label>
+  <label>Username: <input name="u"></label>
   <label>Password <input name="p" type="password"></label>
   <button>Log in</button>
 </form>
