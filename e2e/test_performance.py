@@ -79,7 +79,7 @@ def test_searching_settings_responds_quickly(
 ) -> None:
     def search(page: Page) -> None:
         settings = web.SettingsPage(page)
-        settings.search_for("theme")
+        settings.type_search("theme")
         expect(page).to_have_url(re.compile(r"q=theme"))
 
     assert_vitals(

@@ -142,6 +142,12 @@ class SettingsPage(AppPage):
     def search_for(self, text: str) -> None:
         self.search.fill(text)
 
+    def type_search(self, text: str) -> None:
+        """Click the search box and type as a person does: pointer and key events (which
+        fill() does not send), so the page's responsiveness to them can be measured."""
+        self.search.click()
+        self.page.keyboard.type(text)
+
     def filter_category(self, category: str) -> None:
         self.category.select_option(label=category)
 

@@ -259,7 +259,15 @@ def evaluate_metric(
         )
     if median is None:
         if metric == "INP":
-            return result("not measured", "the interaction produced no event timing entry")
+            # A check that cannot fail is no check: an interaction the page never saw as
+            # user input (Playwright's fill() sets a value with no key or pointer event)
+            # leaves no event timing entry, not even the first input's.
+            return result(
+                "fail",
+                "the interaction produced no event timing entry, not even a first input:"
+                " it never reached the page as user input (fill() and evaluate() send no"
+                " events; use click(), press() or keyboard.type())",
+            )
         return result("not measured", "the browser gave no usable value")
     if limit is None:
         return result("no budget", "no budget set")

@@ -182,6 +182,14 @@ def test_inp_without_interaction_is_not_measured_not_failed() -> None:
     assert (inp.status, inp.reason) == ("not measured", "no interaction")
 
 
+def test_an_interaction_that_left_no_event_entry_fails_and_says_why() -> None:
+    report = report_of([snapshot()] * 2, interacted=True)
+    inp = report.metric("INP")
+    assert inp.status == "fail"
+    assert "never reached the page as user input" in inp.reason
+    assert "INP" in report.budget_message()
+
+
 def test_unsupported_metric_is_skipped_never_passed() -> None:
     report = report_of([snapshot(cls=0.5, unsupported=("CLS", "LCP", "INP"))] * 2)
     assert {m.metric for m in report.skipped} == {"CLS", "LCP", "INP"}
