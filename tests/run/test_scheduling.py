@@ -207,3 +207,29 @@ def test_a_quiet_spec_is_handed_out_last(project: Path) -> None:
     (ran_it,) = [log for log in logs if "p3" in log]
     assert ran_it[-1] == "p3", logs
     assert [log[:2] for log in logs] == [["p4", "p1"], ["w1", "w2"]], logs
+
+
+def test_the_installed_xdist_meets_every_assumption_of_the_lanes(
+    pytester: pytest.Pytester,
+) -> None:
+    from sitewise.run.scheduling import PairingScheduling, broken_assumptions
+
+    scheduler = PairingScheduling(pytester.parseconfig("--dist", "load", "--tx", "2*popen"), None)
+    assert broken_assumptions(scheduler) == []
+
+
+def test_a_changed_xdist_falls_back_to_its_own_load_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester
+) -> None:
+    from xdist.scheduler import LoadScheduling
+
+    from sitewise.run import scheduling
+
+    def _send_tests(self: object, node: object) -> None: ...
+
+    monkeypatch.setattr(LoadScheduling, "_send_tests", _send_tests)
+    config = pytester.parseconfig("--dist", "load", "--tx", "2*popen")
+    with pytest.warns(
+        pytest.PytestWarning, match=r"falls back to xdist's --dist load .*_send_tests"
+    ):
+        assert scheduling.pytest_xdist_make_scheduler(config, None) is None
