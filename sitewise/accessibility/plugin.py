@@ -8,7 +8,8 @@ writes its full axe result under the test's artifact folder and attaches a summa
 "a11y") to the test's report. The controller reads those attachments from every test
 report (so from every xdist worker), writes `<reports_dir>/a11y.json` and prints a
 summary, with the known issues of playwright.config.toml that matched nothing (stale)
-when the whole suite ran (sitewise.accessibility.reporter).
+when the whole suite ran (sitewise.accessibility.reporter). Each check names its page
+"target:/route", by which a11y.json counts pages.
 
 `keyboard_checks` covers what axe cannot: tab order, every interactive element reachable
 by Tab, visible focus, skip link, dialog focus traps and menus closing on Escape
@@ -28,12 +29,14 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from sitewise.accessibility.names import Selectors
-from sitewise.accessibility.reporter import AXE_KEYWORD, A11yReporter
+from sitewise.accessibility.reporter import A11Y_KIND, AXE_KEYWORD, A11yReporter
 from sitewise.accessibility.runner import A11yUsageError, browser_label, run_axe
 from sitewise.accessibility.verdict import A11yCheck, evaluate
 from sitewise.artifacts import artifact_dir, attach
 from sitewise.config.model import A11yConfig, SuiteConfig
 from sitewise.keyboard import checks as keyboard
+from sitewise.report.journal import journal_of
+from sitewise.targets.resolve import targets_of
 
 A11Y_FIXTURES = {"assert_accessible", "keyboard_checks"}
 REPORTER_NAME = "e2e-a11y-reporter"
@@ -86,6 +89,13 @@ def a11y_config(suite_config: SuiteConfig) -> A11yConfig:
     tags or known issues.
     """
     return suite_config.a11y
+
+
+def page_name(config: pytest.Config, url: str) -> str:
+    """A page as the run's a11y.json counts it: "target:/route", the same under every
+    worker (each starts the targets on ports of its own); the URL when on no target."""
+    target, route = targets_of(config).route_of(url)
+    return f"{target}:{route}" if target else url
 
 
 def _file_name(index: int, context_name: str | None) -> str:
@@ -150,7 +160,8 @@ def assert_accessible(
             encoding="utf-8",
         )
         title = f"Accessibility: {context_name or result.url}"
-        attach(item, "a11y", title, path=path, data=result.to_data())
+        data = {**result.to_data(), "page": page_name(item.config, result.url)}
+        attach(item, A11Y_KIND, title, path=path, data=data)
         if not result.passed:
             raise AccessibilityError(result.message(a11y_config.max_nodes_shown), result)
         return result
@@ -303,8 +314,9 @@ def keyboard_checks(request: pytest.FixtureRequest, suite_config: SuiteConfig) -
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "a11y: axe WCAG checks and keyboard checks")
     # Only the controller merges: it sees every worker's reports (or runs the tests itself).
+    journal = journal_of(config)
     if _is_controller(config) and not config.pluginmanager.has_plugin(REPORTER_NAME):
-        config.pluginmanager.register(A11yReporter(config), REPORTER_NAME)
+        config.pluginmanager.register(A11yReporter(config, journal), REPORTER_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

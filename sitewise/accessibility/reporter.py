@@ -1,97 +1,59 @@
 """The run's accessibility report, built on the controller from every test's attachments:
 `<reports_dir>/a11y.json` and the terminal's `accessibility` section, with the known
-issues that matched nothing (stale) when the whole suite ran."""
+issues that matched nothing (stale) when the whole suite ran.
+
+The tests and whether the run was whole come from the run's journal
+(sitewise.report.journal), which the run's other reports read too: a11y.json's
+`partial_reasons` are those of results.json and of the visual manifest."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sitewise.accessibility.run_summary import A11yRun
-from sitewise.artifacts import attachments
-from sitewise.config.plugin import RESOLVED_KEY, reports_dir_of, suite_config_of
+from sitewise.config.plugin import reports_dir_of, suite_config_of
+from sitewise.report.journal import RunJournal
 
 REPORT_FILE = "a11y.json"
 # Set on each test that asks for assert_accessible (report keywords reach the controller).
 AXE_KEYWORD = "uses_assert_accessible"
+A11Y_KIND = "a11y"
 
 
 class A11yReporter:
-    """Merges the a11y attachments of every test report into a11y.json and a summary."""
+    """Merges the a11y attachments of every test, as the run's journal recorded them, into
+    a11y.json and a summary at the end of the session."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, journal: RunJournal) -> None:
         self.config = config
-        self.run = A11yRun()
-        self.without_check: dict[str, str] = {}
-        self.deselected = 0
+        self.journal = journal
         self.summary: dict[str, Any] | None = None
         self.partial: list[str] = []
+        # A test that asked for assert_accessible and ended before its check leaves the
+        # run partial: the known issues of the page it did not check may still be needed.
+        journal.owe_check(AXE_KEYWORD, A11Y_KIND, "using assert_accessible")
 
-    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
-        self.deselected += len(items)
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if AXE_KEYWORD in report.keywords and report.when != "teardown" and not report.passed:
-            self.without_check[report.nodeid] = report.outcome
-        # The teardown report carries every attachment the test made, once.
-        if report.when != "teardown":
-            return
-        checks = [a for a in attachments(report.user_properties) if a.kind == "a11y"]
-        for found in checks:
-            self.run.add(report.nodeid, found.data, found.path)
-        if any(not c.data.get("passed", True) for c in checks):
-            # The test failed in its check, which therefore ran.
-            self.without_check.pop(report.nodeid, None)
-
-    def partial_reasons(self, session: pytest.Session, exitstatus: int) -> list[str]:
-        """Why this run may not have met every known issue (empty on a full run)."""
-        config = self.config
-        option = config.option
-        reasons = []
-        for name, label in (
-            ("keyword", "-k"),
-            ("markexpr", "-m"),
-            ("deselect", "--deselect"),
-            ("lf", "--lf"),
-            ("stepwise", "--sw"),
-            ("ignore", "--ignore"),
-            ("ignore_glob", "--ignore-glob"),
-        ):
-            if getattr(option, name, None):
-                reasons.append(label)
-        if self.deselected:
-            reasons.append(f"{self.deselected} test(s) deselected")
-        resolved = config.stash.get(RESOLVED_KEY, None)
-        configured = [v.name for v in suite_config_of(config).viewports]
-        if resolved is not None and list(resolved.viewports) != configured:
-            reasons.append("--viewport " + ", ".join(resolved.viewports))
-        for arg in config.args:
-            path = Path(arg.split("::")[0])
-            path = path if path.is_absolute() else config.invocation_params.dir / path
-            if "::" in arg or not path.is_dir():
-                reasons.append(f"only {arg}")
-        if self.without_check:
-            reasons.append(
-                f"{len(self.without_check)} test(s) using assert_accessible failed or were skipped"
-                " before a check"
-            )
-        if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            reasons.append(f"exit status {int(exitstatus)}")
-        if session.shouldstop or session.shouldfail:
-            reasons.append("stopped early")
-        return reasons
+    def checks(self) -> A11yRun:
+        """Every check of the run: each attempt's (a retried test's earlier ones too)."""
+        run = A11yRun()
+        for test in self.journal.tests():
+            for found in test.attachments(A11Y_KIND):
+                run.add(test.nodeid, found.data, found.path)
+        return run
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.run.checks:
+        if self.journal.keeps:
             return
-        self.partial = self.partial_reasons(session, exitstatus)
-        self.summary = self.run.summary(
+        run = self.checks()
+        if not run.checks:
+            return
+        self.partial = self.journal.partial_reasons(session, exitstatus)
+        self.summary = run.summary(
             suite_config_of(self.config).a11y.known_issues,
             full_run=not self.partial,
             today=dt.date.today(),

@@ -1,5 +1,10 @@
 """A whole run's accessibility checks, merged from every test's attachment (and from every
-xdist worker) into the content of `a11y.json`."""
+xdist worker) into the content of `a11y.json`.
+
+Pages are counted by the `page` each check names, "target:/route": under pytest-xdist
+each worker starts the targets on ports of its own, so one page has a URL per worker.
+A check without one (from an older run, or a page on no target) counts by its URL.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,11 @@ def _issue_key(data: Mapping[str, Any]) -> tuple[str, str]:
 
 def _sets_sorted(record: dict[str, Any]) -> dict[str, Any]:
     return {k: sorted(v) if isinstance(v, set) else v for k, v in record.items()}
+
+
+def page_of(check: Mapping[str, Any]) -> str:
+    """The page a check is about: its "target:/route", else its URL."""
+    return str(check.get("page") or check["url"])
 
 
 def _review_of(check: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -87,7 +97,7 @@ class A11yRun:
                 entry["nodes"] += rule.get("nodes_needs_review", 0)
                 entry["nodes_accepted"] += rule.get("nodes_accepted", 0)
                 if rule.get("nodes_needs_review"):
-                    entry["pages"].add(str(check["url"]))
+                    entry["pages"].add(page_of(check))
                     entry["tests"].add(check["nodeid"])
         return {
             "fails": any(_review_of(c).get("fails") for c in self.checks),
@@ -107,11 +117,22 @@ class A11yRun:
         failing_by_impact: Counter[str] = Counter()
         used: dict[tuple[str, str], dict[str, Any]] = {}
         for check in self.checks:
-            url = str(check["url"])
+            url, name = str(check["url"]), page_of(check)
             page = pages.setdefault(
-                url,
-                {"url": url, "checks": 0, "failed": 0, "rules": set(), "nodes": 0, "tests": set()},
+                name,
+                {
+                    "page": name,
+                    # The first URL it was checked at; every one of them in "urls".
+                    "url": url,
+                    "urls": set(),
+                    "checks": 0,
+                    "failed": 0,
+                    "rules": set(),
+                    "nodes": 0,
+                    "tests": set(),
+                },
             )
+            page["urls"].add(url)
             page["checks"] += 1
             page["failed"] += 0 if check["passed"] else 1
             page["tests"].add(check["nodeid"])
@@ -133,14 +154,14 @@ class A11yRun:
                 entry["nodes"] += rule["nodes_total"]
                 entry["nodes_failing"] += rule["nodes_failing"]
                 entry["nodes_accepted"] += rule["nodes_accepted"]
-                entry["pages"].add(url)
+                entry["pages"].add(name)
             for issue in check["known_issues"]:
                 record = used.setdefault(
                     _issue_key(issue), {**issue, "nodes": 0, "tests": set(), "pages": set()}
                 )
                 record["nodes"] += issue["nodes"]
                 record["tests"].add(check["nodeid"])
-                record["pages"].add(url)
+                record["pages"].add(name)
         checked_stale = full_run and bool(self.checks)
         in_config = {(i.rule, i.target) for i in configured}
         for key, record in used.items():
@@ -154,7 +175,7 @@ class A11yRun:
             "standards": sorted({str(c["standard"]) for c in self.checks}),
             "axe_versions": sorted({str(c["axe_version"]) for c in self.checks}),
             "browsers": sorted({str(c["browser"]) for c in self.checks}),
-            "pages": [_sets_sorted(p) for p in sorted(pages.values(), key=lambda p: p["url"])],
+            "pages": [_sets_sorted(p) for _, p in sorted(pages.items())],
             "rules": [_sets_sorted(r) for r in sorted(rules.values(), key=lambda r: r["id"])],
             "nodes": sum(by_impact.values()),
             "nodes_failing": sum(failing_by_impact.values()),
@@ -177,6 +198,7 @@ class A11yRun:
             "tests": [
                 {
                     "nodeid": c["nodeid"],
+                    "page": page_of(c),
                     "url": c["url"],
                     "context_name": c["context_name"],
                     "passed": c["passed"],

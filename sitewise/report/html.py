@@ -9,7 +9,8 @@ This module draws the page around the parts: the header with the runs, the summa
 filter controls and the footer. The list of tests is sitewise.report.testlist, an
 attempt's attachments sitewise.report.attachments, the Web Vitals charts
 sitewise.report.charts, the run-wide Accessibility and Performance sections
-sitewise.report.sections, and what they all draw with sitewise.report.markup.
+sitewise.report.sections and sitewise.report.performance, and what they all draw with
+sitewise.report.markup.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from pathlib import Path
 
 from sitewise.report.markup import OUTCOME_LABELS, duration, esc
 from sitewise.report.model import HTML_FILE, OUTCOME_ORDER, Results, RunInfo
+from sitewise.report.performance import performance_section
 from sitewise.report.runwide import RunFiles, load_run_files
-from sitewise.report.sections import a11y_section, performance_section
+from sitewise.report.sections import a11y_section
 from sitewise.report.testlist import in_list_order, list_of_tests
 
 
@@ -132,12 +134,16 @@ def _runs(runs: Sequence[RunInfo]) -> str:
         counts = ", ".join(f"{n} {o}" for o, n in run.counts.items() if n) or "no tests"
         ci = _ci_link(run.ci)
         command = " ".join(shlex.quote(a) for a in ["pytest", *run.args])
+        partial = ""
+        if run.partial_reasons:
+            reasons = esc("; ".join(run.partial_reasons))
+            partial = f'<br><span class="muted">partial run: {reasons}</span>'
         rows.append(
             "<tr>"
             f"<th scope=row>{esc(run.label)}</th>"
             f"<td>{esc(', '.join(run.browsers) or '-')}</td>"
             f"<td>{esc(run.shard or '-')}</td>"
-            f"<td>{esc(counts)}</td>"
+            f"<td>{esc(counts)}{partial}</td>"
             f"<td>{esc(duration(run.duration))}</td>"
             f'<td><span class="exit {status}">{run.exit_status}</span></td>'
             f"<td>{esc(run.retries or '-')}</td>"

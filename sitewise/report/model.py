@@ -144,6 +144,8 @@ class RunInfo(_Model):
     ci: dict[str, str] = Field(default_factory=dict)
     counts: dict[str, int] = Field(default_factory=dict)
     failures: list[RunFailure] = Field(default_factory=list)
+    # Why the run was not the whole suite (sitewise.report.partial); empty: a full run.
+    partial_reasons: list[str] = Field(default_factory=list)
 
     @property
     def failed(self) -> bool:

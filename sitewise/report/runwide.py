@@ -253,14 +253,27 @@ def merge_a11y(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, 
         for page in document.get("pages") or []:
             if not isinstance(page, Mapping):
                 continue
+            # By "target:/route": each shard serves the same page on ports of its own.
             url = str(page.get("url", ""))
+            name_of_page = str(page.get("page") or url)
             entry = pages.setdefault(
-                url, {"url": url, "checks": 0, "failed": 0, "rules": [], "nodes": 0, "tests": []}
+                name_of_page,
+                {
+                    "page": name_of_page,
+                    "url": url,
+                    "urls": [],
+                    "checks": 0,
+                    "failed": 0,
+                    "rules": [],
+                    "nodes": 0,
+                    "tests": [],
+                },
             )
             for name in ("checks", "failed", "nodes"):
                 entry[name] += int(_float(page.get(name)))
-            entry["rules"] = _sorted_union(entry["rules"], page.get("rules") or [])
-            entry["tests"] = _sorted_union(entry["tests"], page.get("tests") or [])
+            for name in ("rules", "tests"):
+                entry[name] = _sorted_union(entry[name], page.get(name) or [])
+            entry["urls"] = _sorted_union(entry["urls"], page.get("urls") or [url])
         for rule in document.get("rules") or []:
             if not isinstance(rule, Mapping):
                 continue
@@ -314,7 +327,7 @@ def merge_a11y(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, 
         "standards": sorted(set(standards)),
         "axe_versions": sorted(set(versions)),
         "browsers": sorted(set(browsers)),
-        "pages": [pages[url] for url in sorted(pages)],
+        "pages": [pages[name] for name in sorted(pages)],
         "rules": [rules[rule_id] for rule_id in sorted(rules)],
         "violations_by_impact": by_impact,
         "failing_by_impact": failing_by_impact,

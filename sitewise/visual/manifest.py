@@ -92,6 +92,8 @@ class RunInfo:
     browsers: list[str] = field(default_factory=list)
     platforms: list[str] = field(default_factory=list)
     viewports: list[str] = field(default_factory=list)
+    # Why the run was not the whole suite: the run's one verdict (sitewise.report.partial),
+    # which a11y.json's partial_reasons and results.json give too. Empty: a full run.
     partial: list[str] = field(default_factory=list)
     exitstatus: int = 0
     workers: list[str] = field(default_factory=list)

@@ -6,7 +6,10 @@ written as Playwright's `--update-snapshots` modes say; a missing baseline is wr
 and the run goes on, so one run writes every missing baseline: the test then passes
 locally with a warning, and fails in CI (CI=true) once it is done, listing them all.
 Every snapshot is recorded in `<reports_dir>/visual/manifest-<worker>.json`, merged by
-the controller into `manifest.json` at the end of the session.
+the controller into `manifest.json` at the end of the session, with whether the run was
+partial as the run's journal decides it for every report (sitewise.report.journal;
+`baselines prune` refuses a partial run). A run that is not a run of the suite
+(`--collect-only`, a self-test run with pytester) leaves the manifests as they were.
 
 A retry (pytest-rerunfailures runs the same item again) starts clean: the earlier
 attempt's entries, notes and attachments are dropped, its files stay in their folder
@@ -28,6 +31,7 @@ from playwright.sync_api import Locator, Page
 
 from sitewise.artifacts import artifact_dir, attach, attachments
 from sitewise.config.plugin import RESOLVED_KEY, reports_dir_of, suite_config_of
+from sitewise.report.journal import journal_of
 from sitewise.targets.resolve import targets_of
 from sitewise.visual import manifest
 from sitewise.visual.baselines import BaselineKey, UpdateMode, platform_name
@@ -131,6 +135,7 @@ def _worker_id(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    journal = journal_of(config)
     suite = suite_config_of(config)
     mode, explicit = _update_mode(config)
     baseline_dir = Path(suite.visual.baseline_dir)
@@ -156,7 +161,8 @@ def pytest_configure(config: pytest.Config) -> None:
         baseline_dir=baseline_dir,
         config_css=css,
     )
-    if _is_controller(config):
+    # A run that is not a run of the suite (--co, pytester) leaves the last run's files.
+    if _is_controller(config) and not journal.keeps:
         manifest.clear_worker_manifests(reports_dir_of(config))
 
 
@@ -349,43 +355,12 @@ def pytest_runtest_makereport(
     return report
 
 
-def _partial_reasons(session: pytest.Session, exitstatus: int) -> list[str]:
-    config = session.config
-    reasons = []
-    option = config.option
-    if getattr(option, "keyword", ""):
-        reasons.append(f"-k {option.keyword}")
-    if getattr(option, "markexpr", ""):
-        reasons.append(f"-m {option.markexpr}")
-    if config.getoption("--viewport", default=None):
-        reasons.append("--viewport " + " ".join(config.getoption("--viewport")))
-    for flag, label in (("lf", "--lf"), ("stepwise", "--sw"), ("deselect", "--deselect")):
-        if getattr(option, flag, None):
-            reasons.append(label)
-    if getattr(option, "ignore", None) or getattr(option, "ignore_glob", None):
-        reasons.append("--ignore")
-    testpaths = {(config.rootpath / p).resolve() for p in config.getini("testpaths")}
-    for arg in config.args:
-        path = Path(arg.split("::")[0])
-        path = path if path.is_absolute() else config.invocation_params.dir / path
-        resolved = path.resolve()
-        whole = resolved == config.rootpath.resolve() or resolved in testpaths
-        if "::" in arg or not resolved.is_dir() or not whole:
-            reasons.append(f"only {arg}")
-    if session.testsfailed:
-        reasons.append(f"{session.testsfailed} test(s) failed")
-    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        reasons.append(f"exit status {int(exitstatus)}")
-    if session.shouldstop or session.shouldfail:
-        reasons.append("stopped early")
-    return reasons
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(STATE_KEY, None)
-    if state is None:
+    journal = journal_of(config)
+    if state is None or journal.keeps:
         return
     reports = reports_dir_of(config)
     worker = _worker_id(config)
@@ -411,7 +386,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         browsers=list(browsers),
         platforms=[platform_name(sys.platform)],
         viewports=list(resolved.viewports) if resolved else [],
-        partial=_partial_reasons(session, exitstatus),
+        # The run's own verdict, which a11y.json and results.json give too.
+        partial=journal.partial_reasons(session, exitstatus),
         exitstatus=int(exitstatus),
     )
     manifest.merge_worker_manifests(reports, run)

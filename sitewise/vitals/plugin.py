@@ -29,9 +29,10 @@ from typing import Any, Protocol
 
 import pytest
 
-from sitewise.artifacts import artifact_dir, attach, attachments
+from sitewise.artifacts import artifact_dir, attach
 from sitewise.config.model import SuiteConfig, ViewportConfig
 from sitewise.config.plugin import reports_dir_of, suite_config_of
+from sitewise.report.journal import RunJournal, journal_of
 from sitewise.vitals.api import (
     MIN_P95_CALLS,
     TIMING,
@@ -250,66 +251,61 @@ def assert_vitals(measure_vitals: MeasureVitals) -> AssertVitals:
 
 
 class VitalsJournal:
-    """Gathers the vitals attachments of every test, from every xdist worker, writes them
-    to one vitals.json on the controller (or the only process) at the end, and judges the
-    run's API latency per endpoint."""
+    """Writes the vitals attachments of every test, from every xdist worker, to one
+    vitals.json on the controller (or the only process) at the end, and judges the run's
+    API latency per endpoint. The tests come from the run's journal
+    (sitewise.report.journal): the measurements of each test's last attempt that made
+    any, its outcome as results.json gives it, and whether it is a performance spec (its
+    keywords)."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, journal: RunJournal) -> None:
         self.config = config
-        self.outcomes: dict[str, str] = {}
-        self.measurements: dict[str, list[dict[str, Any]]] = {}
+        self.journal = journal
         self.latency: tuple[RunEndpointLatency, ...] = ()
-        # The performance specs (marker `performance`): their calls are judged together.
-        self.specs: set[str] = set()
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.failed or (report.when == "call" and report.skipped):
-            self.outcomes[report.nodeid] = report.outcome
-        elif report.when == "call":
-            self.outcomes.setdefault(report.nodeid, report.outcome)
-        elif report.when == "setup" and report.skipped:
-            self.outcomes[report.nodeid] = "skipped"
-        if report.when != "teardown":
-            return
-        found = [a.data for a in attachments(report.user_properties) if a.kind == VITALS_KIND]
-        if found:
-            self.measurements[report.nodeid] = found
-            if PERFORMANCE_MARKER in report.keywords:
-                self.specs.add(report.nodeid)
+    def entries(self) -> list[dict[str, Any]]:
+        """One entry per measurement of the run, by node id."""
+        entries = []
+        for test in sorted(self.journal.tests(), key=lambda t: t.nodeid):
+            # A retry measures again: its measurements stand for the test's.
+            measured = [a.attachments(VITALS_KIND) for a in test.ran()]
+            for found in next((m for m in reversed(measured) if m), []):
+                entries.append(
+                    {
+                        "nodeid": test.nodeid,
+                        "outcome": test.outcome,
+                        # The performance specs' API calls are judged together (see above).
+                        "judged": PERFORMANCE_MARKER in test.keywords,
+                        **found.data,
+                    }
+                )
+        return entries
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(self.config, "workerinput") or not self.measurements:
+        entries = self.entries()
+        if not entries:
             return
-        path = reports_dir_of(self.config) / VITALS_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        entries = [
-            {
-                "nodeid": nodeid,
-                "outcome": self.outcomes.get(nodeid, "unknown"),
-                # Whether its API calls are judged with the performance specs' (see above).
-                "judged": nodeid in self.specs,
-                **data,
-            }
-            for nodeid in sorted(self.measurements)
-            for data in self.measurements[nodeid]
-        ]
         performance = suite_config_of(self.config).performance
         judged = [entry for entry in entries if entry["judged"]]
         self.latency = run_latency(pooled_measurements(judged), performance.api_p95_ms)
-        document = {
-            "schema": 1,
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "settle_ms": performance.settle_ms,
-            "api_p95_ms": performance.api_p95_ms,
-            "api_latency": {
-                "budget_p95_ms": performance.api_p95_ms,
-                "timing": TIMING,
-                "endpoints": [e.to_dict() for e in self.latency],
-            },
-            "measurements": entries,
-        }
-        path.write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
+        if not self.journal.keeps:
+            document = {
+                "schema": 1,
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "settle_ms": performance.settle_ms,
+                "api_p95_ms": performance.api_p95_ms,
+                "api_latency": {
+                    "budget_p95_ms": performance.api_p95_ms,
+                    "timing": TIMING,
+                    "endpoints": [e.to_dict() for e in self.latency],
+                },
+                "measurements": entries,
+            }
+            path = reports_dir_of(self.config) / VITALS_FILE
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
+        # The verdict is the run's, written or not (a self-test run keeps the reports folder).
         if any(e.status == "fail" for e in self.latency) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -332,14 +328,17 @@ class VitalsJournal:
                 red=True,
                 bold=True,
             )
-        terminalreporter.write_line(f"report: {reports_dir_of(self.config) / VITALS_FILE}")
+        if not self.journal.keeps:
+            terminalreporter.write_line(f"report: {reports_dir_of(self.config) / VITALS_FILE}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{PERFORMANCE_MARKER}: Web Vitals against budgets, and API latency"
     )
-    config.pluginmanager.register(VitalsJournal(config), "e2e-vitals-journal")
+    journal = journal_of(config)
+    if not journal.worker:
+        config.pluginmanager.register(VitalsJournal(config, journal), "e2e-vitals-journal")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -162,6 +162,47 @@ def test_run_merges_checks_and_finds_stale_issues_on_a_full_run() -> None:
     assert (partial["stale_checked"], partial["stale"]) == (False, [])
 
 
+def test_one_page_on_two_workers_ports_counts_once() -> None:
+    configured = [issue("#logo")]
+    run = A11yRun()
+    # Each xdist worker starts the targets on a port of its own; the check names its page.
+    for nodeid, port in (("t.py::a", 8001), ("t.py::b", 8002)):
+        data = check_data(f"http://127.0.0.1:{port}/settings", ["#logo", "#x"], configured)
+        run.add(nodeid, {**data, "page": "web:/settings"}, None)
+    # A check from a run that named no pages counts by its URL.
+    run.add("t.py::c", check_data("http://other.test/", [], configured), None)
+    summary = run.summary(configured, full_run=True, today=TODAY)
+    first, second = summary["pages"]
+    assert (first["page"], first["checks"], first["failed"], first["tests"]) == (
+        "http://other.test/",
+        1,
+        0,
+        ["t.py::c"],
+    )
+    assert (second["page"], second["checks"], second["failed"], second["tests"]) == (
+        "web:/settings",
+        2,
+        2,
+        ["t.py::a", "t.py::b"],
+    )
+    assert second["urls"] == ["http://127.0.0.1:8001/settings", "http://127.0.0.1:8002/settings"]
+    assert second["url"] == "http://127.0.0.1:8001/settings"
+    assert summary["rules"][0]["pages"] == ["http://other.test/", "web:/settings"]
+    assert summary["known_issues"]["used"][0]["pages"] == ["web:/settings"]
+    assert [t["page"] for t in summary["tests"]] == [
+        "web:/settings",
+        "web:/settings",
+        "http://other.test/",
+    ]
+    html = a11y_section(summary, [], {})
+    assert "3 checks on 2 pages: 2 failed" in html
+    pages = html[html.index("Pages checked (2)") :]
+    assert (
+        '<th scope=row title="http://127.0.0.1:8001/settings\nhttp://127.0.0.1:8002/settings">'
+        "web:/settings</th><td>2</td><td>2</td>"
+    ) in pages
+
+
 def review_node(target: str) -> dict[str, Any]:
     return {
         "target": [target],

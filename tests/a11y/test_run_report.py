@@ -18,18 +18,25 @@ ROOT = Path(__file__).resolve().parents[2]
 LATER = dt.date.today() + dt.timedelta(days=180)
 
 CONFTEST = f"""
+from pathlib import Path
+
 import pytest
 
+from sitewise.targets import StartedTargets
 from tests.conftest import serve_directory
 
 pytest_plugins = []
 
 
+def pytest_sitewise_start_targets(config, names, workdir, log_dir):
+    # Each worker serves the pages on a port of its own, as a suite's bundled apps are.
+    url, stop = serve_directory(Path({str(PAGES)!r}))
+    return StartedTargets({{"pages": url}}, stop)
+
+
 @pytest.fixture(scope="session")
-def pages():
-    url, stop = serve_directory(__import__("pathlib").Path({str(PAGES)!r}))
-    yield url
-    stop()
+def pages(target_urls):
+    return target_urls.url("pages")
 """
 
 TESTS = """
@@ -48,6 +55,8 @@ def test_clean(page, pages, assert_accessible):
 """
 
 CONFIG = f"""
+[targets.pages]
+
 [[viewports]]
 name = "desktop"
 width = 1280
@@ -103,11 +112,12 @@ def test_full_run_over_workers_merges_checks_and_reports_stale_issues(
     report = run_report(suite)
     assert report["full_run"] is True
     assert (report["checks"], report["checks_failed"]) == (2, 1)
-    # Each worker serves the pages on its own port: the URLs differ by more than the name.
-    assert sorted(p["url"].rsplit("/", 1)[1] for p in report["pages"]) == [
-        "clean.html",
-        "violations.html",
-    ]
+    # Each worker serves the pages on its own port: a page is named by target and route.
+    assert [p["page"] for p in report["pages"]] == ["pages:/clean.html", "pages:/violations.html"]
+    assert {t["page"]: t["url"].rsplit("/", 1)[1] for t in report["tests"]} == {
+        "pages:/clean.html": "clean.html",
+        "pages:/violations.html": "violations.html",
+    }
     assert [(r["id"], r["nodes"], r["nodes_accepted"]) for r in report["rules"]] == [
         ("image-alt", 2, 1)
     ]
@@ -128,11 +138,19 @@ def test_full_run_over_workers_merges_checks_and_reports_stale_issues(
 def test_partial_run_does_not_call_issues_stale(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("-p", "no:cacheprovider", "-k", "clean", timeout=240)
     result.assert_outcomes(passed=1, deselected=1)
-    result.stdout.fnmatch_lines(["stale known issues not checked: not a full run (-k; *"])
+    result.stdout.fnmatch_lines(
+        ["stale known issues not checked: not a full run (-k clean; 1 test(s) deselected)"]
+    )
     result.stdout.no_fnmatch_line("*STALE*")
-    known = run_report(suite)["known_issues"]
-    assert (known["stale_checked"], known["stale"]) == (False, [])
-    assert run_report(suite)["partial_reasons"][0] == "-k"
+    report = run_report(suite)
+    assert (report["known_issues"]["stale_checked"], report["known_issues"]["stale"]) == (
+        False,
+        [],
+    )
+    assert report["partial_reasons"] == ["-k clean", "1 test(s) deselected"]
+    # results.json tells the same of the run.
+    results = json.loads((suite.path / "reports" / "results.json").read_text())
+    assert results["runs"][0]["partial_reasons"] == report["partial_reasons"]
 
 
 def test_a_check_that_did_not_run_makes_the_run_partial(suite: pytest.Pytester) -> None:
@@ -146,11 +164,26 @@ def test_a_check_that_did_not_run_makes_the_run_partial(suite: pytest.Pytester) 
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "stale known issues not checked: not a full run (1 test(s) using assert_accessible"
-            " failed or were skipped before a check)"
+            "stale known issues not checked: not a full run (1 test(s) failed; 1 test(s) using"
+            " assert_accessible failed or were skipped before a check)"
         ]
     )
     assert run_report(suite)["known_issues"]["stale_checked"] is False
+
+
+def test_a_check_skipped_before_it_ran_makes_the_run_partial(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        test_later=(
+            "import pytest\n\n\n"
+            "def test_later(assert_accessible):\n"
+            "    pytest.skip('the page is not there yet')\n"
+        )
+    )
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=240)
+    result.assert_outcomes(passed=2, skipped=1)
+    assert run_report(suite)["partial_reasons"] == [
+        "1 test(s) using assert_accessible failed or were skipped before a check"
+    ]
 
 
 REVIEW_TESTS = """
@@ -160,6 +193,8 @@ def test_gradient(page, pages, assert_accessible):
 """
 
 REVIEW_CONFIG = """
+[targets.pages]
+
 [[viewports]]
 name = "desktop"
 width = 1280
