@@ -29,17 +29,26 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from sitewise.accessibility.names import Selectors
-from sitewise.accessibility.reporter import A11Y_KIND, AXE_KEYWORD, A11yReporter
+from sitewise.accessibility.reporter import (
+    A11Y_KIND,
+    AXE_KEYWORD,
+    KNOWN_ISSUES,
+    A11yReporter,
+    KnownIssuesVerdict,
+    uses_axe,
+)
 from sitewise.accessibility.runner import A11yUsageError, browser_label, run_axe
 from sitewise.accessibility.verdict import A11yCheck, evaluate
 from sitewise.artifacts import artifact_dir, attach
 from sitewise.config.model import A11yConfig, SuiteConfig
 from sitewise.keyboard import checks as keyboard
 from sitewise.report.journal import journal_of
+from sitewise.report.verdicts import register_feeds
 from sitewise.targets.resolve import targets_of
 
 A11Y_FIXTURES = {"assert_accessible", "keyboard_checks"}
 REPORTER_NAME = "e2e-a11y-reporter"
+VERDICT_NAME = "e2e-a11y-known-issues-verdict"
 
 
 class AssertAccessible(Protocol):
@@ -315,11 +324,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "a11y: axe WCAG checks and keyboard checks")
     # Only the controller merges: it sees every worker's reports (or runs the tests itself).
     journal = journal_of(config)
+    register_feeds(config, KNOWN_ISSUES, uses_axe)
     if _is_controller(config) and not config.pluginmanager.has_plugin(REPORTER_NAME):
-        config.pluginmanager.register(A11yReporter(config, journal), REPORTER_NAME)
+        reporter = A11yReporter(config, journal)
+        config.pluginmanager.register(reporter, REPORTER_NAME)
+        config.pluginmanager.register(KnownIssuesVerdict(config, reporter), VERDICT_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    reporter = config.pluginmanager.get_plugin(REPORTER_NAME)
-    if reporter is not None:
-        config.pluginmanager.unregister(reporter)
+    for name in (REPORTER_NAME, VERDICT_NAME):
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin)

@@ -17,6 +17,7 @@ import pytest
 from sitewise.accessibility.run_summary import A11yRun
 from sitewise.config.plugin import reports_dir_of, suite_config_of
 from sitewise.report.journal import RunJournal
+from sitewise.report.verdicts import Verdict, report_verdict
 
 REPORT_FILE = "a11y.json"
 # Set on each test that asks for assert_accessible (report keywords reach the controller).
@@ -107,3 +108,43 @@ class A11yReporter:
         elif known["configured"]:
             write(f"stale known issues not checked: not a full run ({'; '.join(self.partial)})")
         write(f"report: {reports_dir_of(self.config) / REPORT_FILE}")
+
+
+KNOWN_ISSUES = "a11y-known-issues"
+
+
+def uses_axe(item: pytest.Item) -> bool:
+    return "assert_accessible" in getattr(item, "fixturenames", ())
+
+
+class KnownIssuesVerdict:
+    """Whether every known issue of [a11y] still matched a node, judged on a full run and
+    reported as a test case of its own (sitewise.report.verdicts)."""
+
+    def __init__(self, config: pytest.Config, reporter: A11yReporter) -> None:
+        self.config = config
+        self.reporter = reporter
+        self.journal = reporter.journal
+
+    def checks(self) -> A11yRun:
+        return self.reporter.checks()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """The run-wide verdict on the known issues (before JUnit's file is written)."""
+        known = suite_config_of(self.config).a11y.known_issues
+        run = self.checks()
+        if not known or not run.checks or self.journal.partial_reasons(session, exitstatus):
+            return  # only a full run can tell that a known issue matched nothing
+        summary = run.summary(known, full_run=True, today=dt.date.today())
+        stale = summary["known_issues"]["stale"]
+        lines = [
+            f"{i['rule']} at {i['target']}: {i['reason']} (expires {i['expires']})" for i in stale
+        ]
+        message = (
+            f"{len(stale)} known issue(s) of [a11y] matched nothing in this full run; remove"
+            " them from playwright.config.toml:\n" + "\n".join(lines)
+            if stale
+            else f"every one of the {len(known)} known issue(s) matched a node"
+        )
+        report_verdict(session, Verdict(KNOWN_ISSUES, not stale, message, uses_axe))

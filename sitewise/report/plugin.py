@@ -29,7 +29,7 @@ from sitewise.report.records import META_ATTR
 from sitewise.report.retries import given
 from sitewise.report.run_report import REPORT_PLUGIN, RunReport, running_report
 
-pytest_plugins = ["sitewise.report.retries"]
+pytest_plugins = ["sitewise.report.retries", "sitewise.report.verdicts"]
 
 __all__ = ["keeps_reports", "report_meta", "running_report", "runs_tests"]
 

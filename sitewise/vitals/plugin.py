@@ -33,6 +33,7 @@ from sitewise.artifacts import artifact_dir, attach
 from sitewise.config.model import SuiteConfig, ViewportConfig
 from sitewise.config.plugin import reports_dir_of, suite_config_of
 from sitewise.report.journal import RunJournal, journal_of
+from sitewise.report.verdicts import Verdict, register_feeds, report_verdict
 from sitewise.vitals.api import (
     MIN_P95_CALLS,
     TIMING,
@@ -305,7 +306,22 @@ class VitalsJournal:
             path = reports_dir_of(self.config) / VITALS_FILE
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
-        # The verdict is the run's, written or not (a self-test run keeps the reports folder).
+        # The verdict is the run's, written or not (a self-test run keeps the reports folder),
+        # and a test case of its own: JUnit, results.json and --lf see it.
+        if judged:
+            failing = [e for e in self.latency if e.status == "fail"]
+            budget = performance.api_p95_ms
+            lines = [e.describe() for e in (failing or self.latency)]
+            head = (
+                f"API latency over the budget of {budget:g} ms ([performance] api_p95_ms) on"
+                f" {len(failing)} endpoint(s), over every call of the run's performance specs:"
+                if failing
+                else f"every endpoint within {budget:g} ms at p95:"
+            )
+            report_verdict(
+                session,
+                Verdict(API_LATENCY, not failing, "\n".join([head, *lines]), _is_performance),
+            )
         if any(e.status == "fail" for e in self.latency) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -332,10 +348,18 @@ class VitalsJournal:
             terminalreporter.write_line(f"report: {reports_dir_of(self.config) / VITALS_FILE}")
 
 
+API_LATENCY = "api-latency"
+
+
+def _is_performance(item: pytest.Item) -> bool:
+    return item.get_closest_marker(PERFORMANCE_MARKER) is not None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{PERFORMANCE_MARKER}: Web Vitals against budgets, and API latency"
     )
+    register_feeds(config, API_LATENCY, _is_performance)
     journal = journal_of(config)
     if not journal.worker:
         config.pluginmanager.register(VitalsJournal(config, journal), "e2e-vitals-journal")

@@ -165,9 +165,14 @@ def test_api_latency_is_judged_over_the_whole_run(
     )
     suite.makepyfile(test_api=textwrap.dedent(API_TESTS.format(base=vitals_server)))
     result = suite.runpytest_subprocess("-n", "2", "-p", "xdist")
-    # The tests themselves pass: the run fails, once, for the endpoints.
-    result.assert_outcomes(passed=2)
+    # The tests themselves pass; the run-wide verdict is a test case of its own.
+    result.assert_outcomes(passed=2 if fails else 3, failed=1 if fails else 0)
     assert result.ret == (1 if fails else 0)
+    junit = (suite.path / "reports" / "junit.xml").read_text(encoding="utf-8")
+    results = json.loads((suite.path / "reports" / "results.json").read_text(encoding="utf-8"))
+    [verdict] = [t for t in results["tests"] if t["nodeid"] == "run::api-latency"]
+    assert verdict["outcome"] == ("failed" if fails else "passed")
+    assert 'classname="run" name="api-latency"' in junit
     output = result.stdout.str()
     assert "API latency" in output
     assert re.search(r"GET /api/items: median \d+ ms over 2 calls \(p95 \d+ ms;", output), output
@@ -182,5 +187,15 @@ def test_api_latency_is_judged_over_the_whole_run(
             " every API call, GET /api/items, GET /api/items/{id}" in output
         )
         assert {e["status"] for e in endpoints.values()} == {"fail"}
+        assert "FAILED run::api-latency - API latency over the budget of 0.01 ms" in output
+        assert '<failure message="API latency over the budget' in junit
+        # --lf judges it again: the performance spec runs with the failed verdict.
+        again = suite.runpytest_subprocess("--lf", "-p", "xdist", "-p", "cacheprovider")
+        again.assert_outcomes(passed=1, failed=1, deselected=1)
+        rerun = json.loads((suite.path / "reports" / "results.json").read_text(encoding="utf-8"))
+        assert sorted(t["nodeid"].split("::")[-1] for t in rerun["tests"]) == [
+            "api-latency",
+            "test_api_page[chromium-desktop]",
+        ]
     else:
         assert "FAILED:" not in output
