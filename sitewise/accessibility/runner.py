@@ -18,34 +18,17 @@ from sitewise.accessibility.names import (
     describe_selectors,
     join_target,
 )
+from sitewise.scripts import script
 
 FRAME_WAIT_MS = 10_000
 SETTLE_MS = 5_000
 # The rule axe reports, as "incomplete", for each frame whose axe did not answer.
 FRAME_TESTED = "frame-tested"
 
-# axe's legacy iframe support asks each frame's axe over postMessage and, since axe 4.6,
-# drops messages from other origins unless they are allowed: without this a
-# cross-origin frame is skipped without a word.
-_CONFIGURE = """origins => {
-    const all = origins.includes("null");
-    axe.configure({ allowedOrigins: all ? ["<unsafe_all_origins>"] : origins });
-}"""
+_CONFIGURE = script("sitewise.accessibility", "configure")
 _HAS_AXE = "version => typeof window.axe === 'object' && window.axe.version === version"
 _RUN = "([context, options]) => axe.run(context, options)"
-# A dialog fading in has mid-blend colours: wait for finite animations and transitions to
-# end (infinite ones, like spinners, never do), at most capMs, so contrast is measured on
-# what the user ends up seeing. Returns whether everything settled.
-_SETTLE = """async capMs => {
-    const finite = document.getAnimations().filter((a) => a.playState === "running"
-        && Number.isFinite(a.effect?.getComputedTiming().endTime));
-    let timer;
-    const cap = new Promise((resolve) => { timer = setTimeout(() => resolve(false), capMs); });
-    const done = Promise.all(finite.map((a) => a.finished.catch(() => null))).then(() => true);
-    const settled = await Promise.race([done, cap]);
-    clearTimeout(timer);
-    return settled;
-}"""
+_SETTLE = script("sitewise.accessibility", "settle")
 
 
 class A11yUsageError(Exception):

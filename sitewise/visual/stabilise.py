@@ -21,6 +21,8 @@ from collections.abc import Callable
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from sitewise.scripts import script
+
 STABILISE_CSS = """\
 *, *::before, *::after {
   transition: none !important;
@@ -34,21 +36,8 @@ STABILISE_CSS = """\
 # document.fonts.ready resolves when this is "loaded": no font face is loading any more
 # (a failed one counts as done, its fallback is final).
 _FONTS_LOADED = "() => document.fonts.status === 'loaded'"
-_FONTS_LOADING = """() => [...document.fonts]
-  .filter((face) => face.status === 'loading')
-  .map((face) => `${face.family.replace(/^["']|["']$/g, '')} ${face.style} ${face.weight}`)"""
-# Polled on every animation frame (Playwright's own, not the page's, which a paused clock
-# stops): true on the third call with the same token, i.e. two frames after the first.
-_FRAMES_PASSED = """(token) => {
-  const key = Symbol.for('e2e.visual.frames');
-  const seen = globalThis[key];
-  if (!seen || seen.token !== token) {
-    globalThis[key] = { token, calls: 1 };
-    return false;
-  }
-  seen.calls += 1;
-  return seen.calls > 2;
-}"""
+_FONTS_LOADING = script("sitewise.visual", "fonts_loading")
+_FRAMES_PASSED = script("sitewise.visual", "frames_passed")
 # A wait that starts with (almost) no time left still gets this long: a page that has
 # settled is not failed for having been slow to start.
 _MIN_WAIT_MS = 1000
