@@ -40,7 +40,8 @@ def last_run(tmp_path: Path) -> Path:
     manifests a visual run leaves (the merged one and a worker's)."""
     project = make_project(tmp_path, PLUGINS, test_engines=ENGINES)
     run = run_pytest(project)
-    assert run.outcomes() == {"passed": 2}, run.stdout + run.stderr
+    # Both tests pass, and so does the run's API latency verdict, a test case of its own.
+    assert run.outcomes() == {"passed": 3}, run.stdout + run.stderr
     visual = project / "reports" / "visual"
     visual.mkdir()
     for name in ("manifest.json", "manifest-gw0.json"):
@@ -64,6 +65,6 @@ def test_a_self_test_run_with_pytester_leaves_the_engines_files(last_run: Path) 
     (last_run / "conftest.py").write_text(f"pytest_plugins = {[*PLUGINS, 'pytester']!r}\n")
     run = run_pytest(last_run)
     # The tests ran and attached their checks and measurements; nothing was written.
-    assert run.outcomes() == {"passed": 2}, run.stdout + run.stderr
+    assert run.outcomes() == {"passed": 3}, run.stdout + run.stderr
     assert "API latency" in run.stdout
     assert contents(last_run / "reports") == before

@@ -62,7 +62,11 @@ def gated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
     project = make_project(tmp_path_factory.mktemp("gated"), RUN_PLUGINS, test_pages=PASSING_PAGES)
     (project / "playwright.config.toml").write_text(RUNWIDE_CONFIG)
     run = run_pytest(project)
-    assert run.outcomes() == {"passed": 2}, run.stdout
+    # The two tests pass; the run-wide verdicts fail as test cases of their own: the API
+    # latency, and the known issue that matched nothing (RUNWIDE_CONFIG has a stale one).
+    assert run.outcomes() == {"passed": 2, "failed": 2}, run.stdout
+    assert "FAILED run::api-latency" in run.stdout
+    assert "FAILED run::a11y-known-issues" in run.stdout
     return project, run
 
 
@@ -82,9 +86,12 @@ def test_a_run_failed_by_the_api_latency_gate_is_failed_in_the_report(
     )
     html = html_of(project)
     assert '<html lang="en" data-status="failed">' in html
-    assert "<title>End-to-end report: run failed, 2 passed</title>" in html
+    # The verdicts are failed tests (run::api-latency, run::a11y-known-issues) and the
+    # header names the gate's reasons too.
+    assert "<title>End-to-end report: 2 failed, 2 passed</title>" in html
+    assert "<dd><code>run::api-latency</code></dd>" in html
     header = html[html.index("<header") : html.index("</header>")]
-    assert "The run failed with exit status 1 though no test failed:" in header
+    assert "The run also failed because of:" in header
     assert "GET /api/settings: median 250 ms over 3 calls" in header
 
 
@@ -176,7 +183,7 @@ def test_the_sections_open_from_a_file_and_link_to_their_tests(
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto((project / "reports" / "report.html").as_uri())
-    expect(page.locator(".run-failed")).to_contain_text("though no test failed")
+    expect(page.locator(".run-failed")).to_contain_text("also failed because of")
     performance = page.locator("#performance")
     expect(performance.get_by_role("heading", name="Performance")).to_be_visible()
     chart = performance.locator(".vitals-chart")
