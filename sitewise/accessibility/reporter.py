@@ -34,17 +34,21 @@ class A11yReporter:
         self.journal = journal
         self.summary: dict[str, Any] | None = None
         self.partial: list[str] = []
+        self._run: A11yRun | None = None
         # A test that asked for assert_accessible and ended before its check leaves the
         # run partial: the known issues of the page it did not check may still be needed.
         journal.owe_check(AXE_KEYWORD, A11Y_KIND, "using assert_accessible")
 
     def checks(self) -> A11yRun:
-        """Every check of the run: each attempt's (a retried test's earlier ones too)."""
-        run = A11yRun()
-        for test in self.journal.tests():
-            for found in test.attachments(A11Y_KIND):
-                run.add(test.nodeid, found.data, found.path)
-        return run
+        """Every check of the run: each attempt's (a retried test's earlier ones too).
+
+        Read once, at the end of the session (the verdict and the report both ask)."""
+        if self._run is None:
+            self._run = A11yRun()
+            for test in self.journal.tests():
+                for found in test.attachments(A11Y_KIND):
+                    self._run.add(test.nodeid, found.data, found.path)
+        return self._run
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -133,8 +137,10 @@ class KnownIssuesVerdict:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """The run-wide verdict on the known issues (before JUnit's file is written)."""
         known = suite_config_of(self.config).a11y.known_issues
+        if not known:
+            return
         run = self.checks()
-        if not known or not run.checks or self.journal.partial_reasons(session, exitstatus):
+        if not run.checks or self.journal.partial_reasons(session, exitstatus):
             return  # only a full run can tell that a known issue matched nothing
         summary = run.summary(known, full_run=True, today=dt.date.today())
         stale = summary["known_issues"]["stale"]

@@ -110,7 +110,8 @@ class LastFailedVerdicts:
                 # The failed tests and the verdict's own, whatever --lf chose (with only a
                 # verdict failed, it would otherwise run everything).
                 keep = [i for i in everything if i.nodeid in failed or any(f(i) for f in wanted)]
-                dropped = [i for i in items if i not in set(keep)]
+                kept = set(keep)
+                dropped = [i for i in items if i not in kept]
                 items[:] = keep
                 if dropped:
                     config.hook.pytest_deselected(items=dropped)
