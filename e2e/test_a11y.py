@@ -22,7 +22,7 @@ from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.shell import Shell
 from fixtures.api import ApiClient
 from fixtures.auth import PageFor, new_password
-from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater
+from fixtures.data import ApiAs, MakeDefinition, MakeUser, RemoveUserLater, unique_word
 from fixtures.mocks import MockApiFactory
 from fixtures.targets import AppName
 from sitewise.accessibility.plugin import AssertAccessible, KeyboardChecks
@@ -73,7 +73,8 @@ def test_sign_in_with_errors_meets_wcag(
     expect(login.email).to_have_attribute("aria-invalid", "true")
     assert_accessible(guest_page, context_name="field errors")
 
-    login.sign_in("nobody@example.test", "wrong-password-1")
+    # An email of its own: five refusals of one email lock it, and then the alert says so.
+    login.sign_in(f"{unique_word('nobody')}@example.test", "wrong-password-1")
     expect(login.alert).to_be_visible()
     assert_accessible(guest_page, context_name="sign-in refused")
 
@@ -436,10 +437,11 @@ def test_a_user_is_created_with_the_keyboard_alone(
     admin_page: Page,
     remove_user_later: RemoveUserLater,
     seeded_admin_api: ApiClient,
-    faker_seed: int,
     keyboard_checks: KeyboardChecks,
 ) -> None:
-    email = f"keyboard.{faker_seed % 10**9}@example.test"
+    # A random word, not one from the test's id: two runs at once against one deployment
+    # would otherwise create the same account, and the second would be refused.
+    email = f"{unique_word('keyboard')}@example.test"
     remove_user_later(email)
     users = admin.UsersPage(admin_page)
     open_and_settle(users)

@@ -15,7 +15,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from e2e.pages import admin, web
 from e2e.pages.login import LoginPage
-from e2e.pages.regions.dialog import Dialog
 from e2e.pages.regions.shell import Shell
 from fixtures.api import ApiClient, ApiError
 from fixtures.auth import Account, PageFor, new_password
@@ -333,14 +332,11 @@ def test_a_deactivated_user_can_no_longer_sign_in(
 ) -> None:
     account = make_user("user")
     users = admin.UsersPage(admin_page).open(f"q={account.email}")
-    row = users.row(account.email)
 
-    row.deactivate_button.click()
-    confirm = Dialog(admin_page, f"Deactivate {account.display_name}?")
-    confirm.button("Deactivate").click()
+    users.deactivate(account.email, account.display_name)
 
     expect(users.shell.toast("User deactivated.")).to_be_visible()
-    expect(row.activate_button).to_be_visible()
+    expect(users.row(account.email).activate_button).to_be_visible()
     with pytest.raises(ApiError) as refused:
         api_as(account)
     assert refused.value.status == 403
@@ -353,96 +349,120 @@ def test_a_default_the_admin_changes_reaches_users(
     definition = make_definition("text", default="old default")
     definitions = admin.DefinitionsPage(admin_page).open(f"q={definition.label}")
 
-    definitions.row(definition.key).edit_button.click()
-    dialog = definitions.dialog("Edit definition")
-    dialog.field("Default value").fill("new default")
-    dialog.button("Save definition").click()
+    definitions.change_default(definition.key, "new default")
 
     expect(definitions.shell.toast("Definition saved.")).to_be_visible()
     expect(definitions.row(definition.key).root).to_contain_text("new default")
     assert api_as(person).get(f"/api/settings/{definition.key}")["value"] == "new default"
 
 
+@pytest.fixture
+def audited_admins(make_user: MakeUser) -> tuple[str, Account, Account]:
+    """Two admins of the spec's own whose emails share a word no one else's has, and the
+    word: the audit log filtered by it holds their actions only, however many others
+    the deployment records meanwhile (other workers, other runs)."""
+    word = unique_word("aud")
+    acting = make_user("admin", email_prefix=f"{word}.acting")
+    other = make_user("admin", email_prefix=f"{word}.other")
+    return word, acting, other
+
+
 @pytest.mark.admin
 def test_the_audit_log_actor_and_action_filters_narrow_to_the_admins_own_actions(
-    admin_page: Page,
-    worker_accounts: dict[str, Account],
-    make_user: MakeUser,
+    audited_admins: tuple[str, Account, Account],
+    page_for: PageFor,
+    api_as: ApiAs,
     remove_user_later: RemoveUserLater,
 ) -> None:
-    account = make_user("user")  # made by the seeded admin: someone else's action
+    word, acting, other = audited_admins
+    # Someone else's action: the other admin makes the account the acting admin promotes.
+    account_email = f"{unique_word('promoted')}@example.test"
+    remove_user_later(account_email)
+    api_as(other, "admin").call(
+        "POST",
+        "/api/admin/users",
+        {
+            "email": account_email,
+            "display_name": "Promoted Person",
+            "password": new_password(),
+            "role": "user",
+        },
+        expect=201,
+    )
     created = f"{unique_word('audited')}@example.test"
     remove_user_later(created)
-    users = admin.UsersPage(admin_page).open()
+    page = page_for(acting, "admin")
+    users = admin.UsersPage(page).open()
     users.create_user(created, "Audited Person", new_password())
     expect(users.shell.toast("User created.")).to_be_visible()
-    users.search.fill(account.email)
-    users.row(account.email).role.select_option(label="Admin")
+    users.search.fill(account_email)
+    users.row(account_email).role.select_option(label="Admin")
     expect(users.shell.toast("Role updated.")).to_be_visible()
-    actor = worker_accounts["admin"].email
 
-    audit = admin.AuditPage(admin_page).open()
-    expect(audit.events(account.email, "user.create")).to_have_count(1)
-
-    audit.actor.fill(actor)
-    expect(audit.table.column("Actor").filter(has_not_text=actor)).to_have_count(0)
-    expect(audit.events(account.email, "user.create")).to_have_count(0)
+    audit = admin.AuditPage(page).open(f"actor={word}")
+    expect(audit.events(account_email, "user.create")).to_have_count(1)
     expect(audit.events(created, "user.create")).to_have_count(1)
-    expect(audit.events(account.email, "user.update")).to_have_count(1)
+
+    audit.actor.fill(acting.email)
+    expect(audit.table.column("Actor").filter(has_not_text=acting.email)).to_have_count(0)
+    expect(audit.events(account_email, "user.create")).to_have_count(0)
+    expect(audit.events(created, "user.create")).to_have_count(1)
+    expect(audit.events(account_email, "user.update")).to_have_count(1)
 
     audit.action.select_option("user.update")
     expect(audit.table.column("Action").filter(has_not_text="user.update")).to_have_count(0)
     expect(audit.events(created)).to_have_count(0)
-    update = audit.events(account.email, "user.update")
+    update = audit.events(account_email, "user.update")
     expect(update).to_have_count(1)
     expect(audit.details(update)).to_have_text("role: user → admin")
-    expect(admin_page).to_have_url(
-        re.compile(rf"actor={re.escape(quote(actor))}&action=user\.update")
+    expect(page).to_have_url(
+        re.compile(rf"actor={re.escape(quote(acting.email))}&action=user\.update")
     )
 
-    audit.actor.fill(f"{actor}.nobody")
+    audit.actor.fill(f"{acting.email}.nobody")
     expect(audit.empty).to_be_visible()
 
 
 @pytest.mark.admin
 def test_the_audit_log_date_filter_keeps_only_the_days_asked_for(
-    admin_page: Page,
-    worker_accounts: dict[str, Account],
-    make_user: MakeUser,
-    seeded_admin_api: ApiClient,
+    make_user: MakeUser, page_for: PageFor, api_as: ApiAs
 ) -> None:
+    # An admin of the spec's own: the log filtered by its email holds this spec's actions.
+    acting = make_user("admin")
     account = make_user("user")
-    users = admin.UsersPage(admin_page).open(f"q={account.email}")
+    page = page_for(acting, "admin")
+    users = admin.UsersPage(page).open(f"q={account.email}")
     users.row(account.email).role.select_option(label="Admin")
     expect(users.shell.toast("Role updated.")).to_be_visible()
-    actor = worker_accounts["admin"].email
     # The day the API recorded (UTC), not the test machine's: a run near midnight holds.
-    recorded = seeded_admin_api.get("/api/admin/audit", actor=actor, action="user.update")
+    recorded = api_as(acting, "admin").get(
+        "/api/admin/audit", actor=acting.email, action="user.update"
+    )
     at = next(event["at"] for event in recorded["items"] if event["target"] == account.email)
     day = date.fromisoformat(at[:10])
     before, after = day - timedelta(days=1), day + timedelta(days=1)
-    audit = admin.AuditPage(admin_page).open(f"actor={quote(actor)}&action=user.update")
+    audit = admin.AuditPage(page).open(f"actor={quote(acting.email)}&action=user.update")
     ours = audit.events(account.email, "user.update")
     expect(ours).to_have_count(1)
 
     audit.since.fill(day.isoformat())
     audit.until.fill(day.isoformat())
-    expect(admin_page).to_have_url(re.compile(rf"since={day}&until={day}"))
+    expect(page).to_have_url(re.compile(rf"since={day}&until={day}"))
     expect(ours).to_have_count(1)
 
     audit.until.fill(before.isoformat())  # before the start: refused, nothing applied
     expect_invalid(audit.until, admin.END_BEFORE_START)
-    expect(admin_page).to_have_url(re.compile(rf"until={day}"))
+    expect(page).to_have_url(re.compile(rf"until={day}"))
 
     audit.since.fill("")  # up to the day before: not ours
-    expect(admin_page).to_have_url(re.compile(rf"until={before}"))
+    expect(page).to_have_url(re.compile(rf"until={before}"))
     expect(ours).to_have_count(0)
 
     audit.until.fill("")
     expect(ours).to_have_count(1)
-    audit.since.fill(after.isoformat())  # from the day after: nothing at all yet
+    audit.since.fill(after.isoformat())  # from the day after: nothing of this admin's yet
     expect(audit.empty).to_be_visible()
-    expect(admin_page).to_have_url(re.compile(rf"since={after}"))
+    expect(page).to_have_url(re.compile(rf"since={after}"))
 
 
 # --- states only mocks can show ----------------------------------------------------------

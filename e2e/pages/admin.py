@@ -118,13 +118,22 @@ class UsersPage(AppPage):
         return Dialog(self.page, name)
 
     def create_user(self, email: str, display_name: str, password: str, role: str = "User") -> None:
+        """Create a user in the "New user" dialog: it sends the user and closes (else an
+        AssertionError says which of the two did not happen, and why)."""
         self.new_user_button.click()
         dialog = self.new_user_dialog
         dialog.field("Email").fill(email)
         dialog.field("Display name").fill(display_name)
         dialog.field("Password").fill(password)
         dialog.field("Role").select_option(label=role)
-        dialog.button("Create user").click()
+        dialog.submit("Create user", "POST", "/api/admin/users")
+
+    def deactivate(self, email: str, display_name: str) -> None:
+        """Deactivate a user from their row, confirming in the dialog."""
+        self.row(email).deactivate_button.click()
+        self.confirm_dialog(f"Deactivate {display_name}?").submit(
+            "Deactivate", "PATCH", "/api/admin/users/*"
+        )
 
 
 class DefinitionRow:
@@ -210,12 +219,19 @@ class DefinitionsPage(AppPage):
         dialog.field("Category").select_option(label=category)
         dialog.field("Type").select_option(label=type)
         dialog.field("Default value").fill(default)
-        dialog.button("Save definition").click()
+        dialog.submit("Save definition", "POST", "/api/admin/definitions")
+
+    def change_default(self, key: str, default: str) -> None:
+        """Give a definition a new default value in the "Edit definition" dialog."""
+        self.row(key).edit_button.click()
+        dialog = self.dialog("Edit definition")
+        dialog.field("Default value").fill(default)
+        dialog.submit("Save definition", "PUT", f"/api/admin/definitions/{key}")
 
     def delete_definition(self, key: str, label: str) -> None:
         """Delete a definition from its row, confirming in the dialog."""
         self.row(key).delete_button.click()
-        self.delete_dialog(label).button("Delete").click()
+        self.delete_dialog(label).submit("Delete", "DELETE", f"/api/admin/definitions/{key}")
 
 
 class AuditPage(AppPage):

@@ -6,6 +6,7 @@ from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page
 
+from e2e.pages.actions import click_sending
 from e2e.pages.base import AppPage
 
 INVALID_CREDENTIALS = "Invalid email or password."
@@ -57,6 +58,7 @@ class LoginPage(AppPage):
         return self.page.get_by_role("status").filter(has_text=SIGNED_OUT)
 
     def sign_in(self, email: str, password: str) -> None:
+        """Fill in the form and send it (an AssertionError if "Sign in" sends nothing)."""
         self.email.fill(email)
         self.password.fill(password)
-        self.submit.click()
+        click_sending(self.submit, '"Sign in"', "POST", "/api/auth/login")

@@ -6,6 +6,7 @@ from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page
 
+from e2e.pages.actions import click_sending
 from e2e.pages.base import AppPage
 from e2e.pages.regions.pagination import Pagination
 from e2e.pages.regions.table import Table
@@ -89,15 +90,18 @@ class SettingItem:
         return self.root.get_by_text("Default", exact=True)
 
     def set_text(self, value: str) -> None:
-        """Type a new value into a text or number setting and save it."""
+        """Type a new value into a text or number setting and save it (an AssertionError
+        if "Save" sends nothing)."""
         self.control.fill(value)
-        self.save_button.click()
+        click_sending(self.save_button, f'"Save {self.label}"', "PUT", f"/api/settings/{self.key}")
 
     def choose(self, option: str) -> None:
         self.control.select_option(label=option)
 
     def reset(self) -> None:
-        self.reset_button.click()
+        click_sending(
+            self.reset_button, f'"Reset {self.label}"', "POST", f"/api/settings/{self.key}/reset"
+        )
 
 
 class SettingsPage(AppPage):
@@ -219,9 +223,10 @@ class ProfilePage(AppPage):
         return self.page.get_by_role("button", name="Save profile")
 
     def save_display_name(self, name: str) -> None:
-        """Type a new display name and save the profile."""
+        """Type a new display name and save the profile (an AssertionError if "Save
+        profile" sends nothing)."""
         self.display_name.fill(name)
-        self.save.click()
+        click_sending(self.save, '"Save profile"', "PATCH", "/api/profile")
 
     @property
     def current_password(self) -> Locator:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from e2e.pages.actions import click_sending
+
 
 class Shell:
     """Header, navigation (collapsed behind "Menu" on narrow screens), footer and toasts."""
@@ -114,8 +116,11 @@ class Shell:
         self.account_menu_button.click()
 
     def sign_out(self) -> None:
+        """Sign out from the account menu (an AssertionError if that sends nothing)."""
         self.open_account_menu()
-        self.sign_out_item.click()
+        click_sending(
+            self.sign_out_item, '"Sign out" in the account menu', "POST", "/api/auth/logout"
+        )
 
     def toggle_theme(self) -> None:
         self.theme_toggle.click()
