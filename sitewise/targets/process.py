@@ -127,7 +127,13 @@ def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
             if process.poll() is not None:
                 return ""
             if selector.select(min(remaining, 0.2)):
-                return process.stdout.readline().strip()
+                line = process.stdout.readline()
+                if not line:
+                    # End of output: the process is exiting. Reap it so the caller sees
+                    # its status rather than a start-up timeout.
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        process.wait(timeout=max(remaining, 1.0))
+                return line.strip()
         return ""
     finally:
         selector.close()
