@@ -14,7 +14,9 @@ visits by default, so the engine is an input of every check that presses it
   changes. The page's key handlers see the Alt (`event.altKey`).
 - Firefox on macOS follows the system's keyboard navigation setting (the preference
   `accessibility.tabfocus`): with it off, Tab visits text fields and lists only, and no
-  key changes that. Launch it with `firefox_user_prefs={"accessibility.tabfocus": 7}`.
+  key changes that. So the engine launches Firefox with
+  `firefox_user_prefs={"accessibility.tabfocus": 7}` (every element, Linux's and
+  Windows' default) everywhere: `keyboard_launch_options`.
 
 What the checks allow for without asking the engine: after the last stop, focus may
 leave the document (for the browser's own UI) or go straight back to the first stop;
@@ -25,6 +27,8 @@ the dialog check prefers to open a dialog by keyboard.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from playwright.sync_api import Page
 
@@ -45,3 +49,16 @@ def tab_key(browser_name: str, *, backwards: bool = False) -> str:
     in `browser_name`, as Playwright's `keyboard.press` takes them."""
     modifiers = "Alt+" if browser_name == "webkit" else ""
     return f"{modifiers}{'Shift+' if backwards else ''}Tab"
+
+
+# Firefox's Tab visits every focusable element where this is 7; macOS's default follows
+# the system's keyboard navigation setting, which skips links and buttons.
+FIREFOX_TAB_PREFS: dict[str, Any] = {"accessibility.tabfocus": 7}
+
+
+def keyboard_launch_options(browser_name: str) -> dict[str, dict[str, Any]]:
+    """Launch options under which Tab visits every focusable element in `browser_name`
+    (merged into the launch by sitewise.browsers.plugin; a suite's own values win)."""
+    if browser_name == "firefox":
+        return {"firefox_user_prefs": dict(FIREFOX_TAB_PREFS)}
+    return {}
