@@ -13,8 +13,18 @@ from pathlib import Path
 import pytest
 
 from sitewise.artifacts import PROPERTY, attachments
-from sitewise.report.model import Artifact, Attempt, Section, TestResult, map_files
+from sitewise.report.model import (
+    Artifact,
+    Attempt,
+    Section,
+    SoftFailure,
+    Step,
+    TestResult,
+    map_files,
+)
 from sitewise.report.records import META_ATTR, AttemptRecord, TestLog, TestRecord, outcome_of
+from sitewise.soft_checks import SOFT_ATTR
+from sitewise.steps import STEPS_ATTR
 
 __all__ = ["META_ATTR", "ResultsCollector"]
 
@@ -92,6 +102,18 @@ class ResultsCollector:
             start=min(starts) if starts else None,
             artifacts=self._artifacts(last.user_properties),
             sections=sections,
+            soft_failures=[
+                SoftFailure.model_validate(f)
+                for r in reports
+                for f in getattr(r, SOFT_ATTR, None) or []
+                if isinstance(f, dict)
+            ],
+            steps=[
+                Step.model_validate(s)
+                for r in reports
+                for s in getattr(r, STEPS_ATTR, None) or []
+                if isinstance(s, dict)
+            ],
         )
 
     def _artifacts(self, properties: list[tuple[str, object]]) -> list[Artifact]:

@@ -74,6 +74,26 @@ class Section(_Model):
     text: str
 
 
+class SoftFailure(_Model):
+    """A soft check that failed without stopping the test (sitewise.soft_checks)."""
+
+    message: str
+    kind: str = "expect"  # expect (a `soft` block), snapshot, a11y
+    title: str = ""
+    step: str = ""  # the steps it happened in, outermost first, joined by " > "
+
+
+class Step(_Model):
+    """A `step(...)` of a test (sitewise.steps), with the steps nested in it."""
+
+    title: str
+    start: float | None = None
+    duration: float = 0.0
+    failed: bool = False
+    error: str = ""
+    steps: list[Step] = Field(default_factory=list)
+
+
 class Attempt(_Model):
     """One run of a test: its setup, call and teardown."""
 
@@ -85,6 +105,20 @@ class Attempt(_Model):
     start: float | None = None
     artifacts: list[Artifact] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
+    soft_failures: list[SoftFailure] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+
+    @property
+    def failed_step(self) -> list[Step]:
+        """The failed steps from the outermost to the innermost (where it failed), or []."""
+        path: list[Step] = []
+        level = self.steps
+        while True:
+            failed = next((s for s in level if s.failed), None)
+            if failed is None:
+                return path
+            path.append(failed)
+            level = failed.steps
 
 
 class TestResult(_Model):
@@ -118,7 +152,8 @@ class RunFailure(_Model):
     """Why a run failed other than by a failing test (or as well as by one).
 
     `kind`: `api-latency` (an endpoint's p95 over the run's budget), `flaky`
-    (--fail-on-flaky), `exit-status` (any other non-zero exit status).
+    (--fail-on-flaky, exit status 7), `time-limit` (the run's --max-duration passed),
+    `exit-status` (any other non-zero exit status).
     """
 
     kind: str

@@ -5,7 +5,8 @@
   passes on a retry is flaky: "FLAKY" in the terminal and the report, never plain green.
   pytest-playwright keeps each attempt's artifacts (the first one's, then `-retryN`
   folders), and so does the report. --fail-on-flaky (pytest-rerunfailures' flag) makes a
-  run with a flaky test fail with exit code 1, also under xdist (sitewise.report.run_report).
+  run with a flaky test fail with exit code 7, as its help says, also under xdist
+  (sitewise.report.run_report).
 - Shards. `--shard I/N` runs part I of N: pytest-split's --splits N --group I, balanced
   by the durations in .test_durations (least_duration), disjoint and together the whole.
 

@@ -38,8 +38,12 @@ from sitewise.report.model import (
 )
 from sitewise.report.retries import RETRIES_KEY
 from sitewise.report.runwide import api_latency_failures, read_document
+from sitewise.run.timeouts import stopped_by_limit
 
 REPORT_PLUGIN = "e2e-run-report"
+# pytest-rerunfailures' --fail-on-flaky: "Fail the test run with exit code 7 if a flaky test
+# passes on a rerun."
+FLAKY_EXIT_STATUS = 7
 # Written at the end of a run by the accessibility and vitals plugins, read for the
 # report's run-wide sections.
 RUN_FILES = (A11Y_FILE, VITALS_FILE)
@@ -50,6 +54,7 @@ _EXIT_REASONS = {
     3: "exit status 3: internal error in pytest or a plugin",
     4: "exit status 4: pytest was used wrongly (a usage error)",
     5: "exit status 5: no tests were collected",
+    FLAKY_EXIT_STATUS: "exit status 7: --fail-on-flaky and a flaky test",
 }
 CI_VARIABLES = (
     "GITHUB_SERVER_URL",
@@ -113,9 +118,10 @@ class RunReport:
         self.tests = self.collector.tests()
         flaky = [t for t in self.tests if t.outcome == "flaky"]
         fail_on_flaky = getattr(self.config.option, "fail_on_flaky", False)
-        # pytest-rerunfailures' own exit code for this is 7, and only without xdist.
-        if fail_on_flaky and flaky and session.exitstatus in (pytest.ExitCode.OK, 7):
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        # The exit code pytest-rerunfailures' help gives (7), also under xdist, where its
+        # own check does not see the workers' items; a run that failed otherwise keeps its own.
+        if fail_on_flaky and flaky and session.exitstatus in (0, FLAKY_EXIT_STATUS):
+            session.exitstatus = FLAKY_EXIT_STATUS
             self.failed_on_flaky = True
         results = self._write(session)
         xml = self._junit_path()
@@ -151,15 +157,30 @@ class RunReport:
         if self.failed_on_flaky:
             flaky = sum(1 for t in tests if t.outcome == "flaky")
             failures.append(
-                RunFailure(kind="flaky", message=f"--fail-on-flaky: {flaky} flaky test(s)")
+                RunFailure(
+                    kind="flaky",
+                    message=f"--fail-on-flaky: {flaky} flaky test(s) (exit code"
+                    f" {FLAKY_EXIT_STATUS})",
+                )
             )
         vitals, _ = read_document(self.reports_dir / VITALS_FILE)
         failures += api_latency_failures(vitals)
         status = int(session.exitstatus)
+        stopped = stopped_by_limit(self.config)
+        if stopped:
+            failures.append(RunFailure(kind="time-limit", message=self._stopped_message(stopped)))
+            if status == pytest.ExitCode.INTERRUPTED:
+                return failures
         tests_failed = any(t.outcome in FAILING for t in tests)
+        if self.failed_on_flaky and status == FLAKY_EXIT_STATUS:
+            return failures
         if status not in (0, 1) or (status == 1 and not failures and not tests_failed):
             failures.append(RunFailure(kind="exit-status", message=exit_reason(status)))
         return failures
+
+    def _stopped_message(self, stopped: str) -> str:
+        not_started = len((self.journal.collected or set()) - {t.nodeid for t in self.tests})
+        return f"{stopped} ({not_started} test(s) not started)"
 
     def _junit_path(self) -> Path | None:
         xmlpath = getattr(self.config.option, "xmlpath", None)
@@ -232,10 +253,15 @@ class RunReport:
                     writer.write_line(f"  trace: python -m playwright show-trace {shown}")
             if self.failed_on_flaky:
                 writer.write_line(
-                    "--fail-on-flaky: the flaky tests above fail this run (exit code 1).",
+                    f"--fail-on-flaky: the flaky tests above fail this run"
+                    f" (exit code {FLAKY_EXIT_STATUS}).",
                     red=True,
                     bold=True,
                 )
+        stopped = stopped_by_limit(self.config)
+        if stopped:
+            writer.write_sep("=", "run stopped", red=True, bold=True)
+            writer.write_line(self._stopped_message(stopped), red=True, bold=True)
         for path in self.written:
             name = "HTML report" if path.name == HTML_FILE else "results"
             if path.name in (HTML_FILE, RESULTS_FILE):

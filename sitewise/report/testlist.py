@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sitewise.report.attachments import render_artifacts
 from sitewise.report.markup import OUTCOME_LABELS, duration, esc
 from sitewise.report.model import OUTCOME_ORDER, Attempt, TestResult
+from sitewise.report.steps_view import soft_failures, steps_tree
 
 _RANK = {outcome: rank for rank, outcome in enumerate(OUTCOME_ORDER)}
 
@@ -41,6 +42,7 @@ def _search_text(test: TestResult) -> str:
         test.run,
         *test.markers,
         *(a.message for a in test.attempts),
+        *(f.message for a in test.attempts for f in a.soft_failures),
         *(art.kind for a in test.attempts for art in a.artifacts),
     ]
     return " ".join(w for w in words if w).lower()
@@ -65,7 +67,9 @@ def _test(test: TestResult, index: int) -> str:
     final = test.final
     message = ""
     if final is not None and final.message and test.outcome != "passed":
-        message = f'<span class="message">{esc(final.message)}</span>'
+        where = " > ".join(s.title for s in final.failed_step)
+        step = f' <span class="muted">in step {esc(where)}</span>' if where else ""
+        message = f'<span class="message">{esc(final.message)}{step}</span>'
     elif test.outcome == "flaky":
         first = next((a for a in test.attempts if a.message), None)
         if first is not None:
@@ -121,6 +125,8 @@ def _attempt(attempt: Attempt, number: int, of: int) -> str:
             f'<section class="error"><h4>Error{esc(where)}</h4>'
             f"<pre>{esc(attempt.error)}</pre></section>"
         )
+    parts.append(soft_failures(attempt.soft_failures))
+    parts.append(steps_tree(attempt.steps))
     parts.append(render_artifacts(attempt.artifacts))
     if attempt.sections:
         sections = "".join(

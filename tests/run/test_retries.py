@@ -53,20 +53,34 @@ def test_ci_retries_a_failure_and_reports_the_test_flaky(
     assert root.find("testsuite").get("tests") == "2"  # type: ignore[union-attr]
 
 
-def test_fail_on_flaky_fails_the_run_with_exit_code_1(
+def test_fail_on_flaky_fails_the_run_with_exit_code_7(
     suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CI", "true")
     suite.makepyfile(FLAKY)
     result = suite.runpytest_subprocess("--fail-on-flaky")
-    assert result.ret == 1
-    result.stdout.fnmatch_lines(["*--fail-on-flaky: the flaky tests above fail this run*"])
+    # pytest-rerunfailures' help: "Fail the test run with exit code 7 if a flaky test ..."
+    assert result.ret == 7
+    result.stdout.fnmatch_lines(
+        ["*--fail-on-flaky: the flaky tests above fail this run (exit code 7).*"]
+    )
     (run,) = results_of(suite)["runs"]
-    assert run["exit_status"] == 1
-    assert run["failures"] == [{"kind": "flaky", "message": "--fail-on-flaky: 1 flaky test(s)"}]
+    assert run["exit_status"] == 7
+    message = "--fail-on-flaky: 1 flaky test(s) (exit code 7)"
+    assert run["failures"] == [{"kind": "flaky", "message": message}]
     html = (suite.path / "reports" / "report.html").read_text()
     assert 'data-status="failed"' in html
-    assert "though no test failed:</strong></p><ul><li>--fail-on-flaky: 1 flaky test(s)" in html
+    assert f"though no test failed:</strong></p><ul><li>{message}</li></ul>" in html
+
+
+def test_fail_on_flaky_keeps_exit_code_1_when_a_test_failed(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    suite.makepyfile(FLAKY + "\n    def test_broken():\n        assert False, 'always'\n")
+    result = suite.runpytest_subprocess("--fail-on-flaky")
+    assert result.ret == 1
+    assert results_of(suite)["runs"][0]["exit_status"] == 1
 
 
 def test_fail_on_flaky_under_xdist_is_decided_by_the_controller(
@@ -75,7 +89,7 @@ def test_fail_on_flaky_under_xdist_is_decided_by_the_controller(
     monkeypatch.setenv("CI", "true")
     suite.makepyfile(FLAKY)
     result = suite.runpytest_subprocess("-n", "2", "--fail-on-flaky")
-    assert result.ret == 1
+    assert result.ret == 7
     assert result.parseoutcomes()["flaky"] == 1
     flaky = by_name(results_of(suite))["test_flaky"]
     assert flaky["outcome"] == "flaky"
