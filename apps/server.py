@@ -1,7 +1,8 @@
 """Serve both origins from one process: static front ends and the API, one database.
 
 ``python -m apps [--web-port N] [--admin-port N] [--db PATH] [--host H] [--seed-large]
-[--lockout-minutes M]``. Once both servers listen, the first line on stdout is JSON:
+[--lockout-minutes M] [--workers N]`` (N server processes on the same ports and
+database). Once both servers listen, the first line on stdout is JSON:
 ``{"web": URL, "admin": URL, "accounts": [...]}``; human-readable lines follow.
 SIGTERM and Ctrl-C stop it cleanly (exit 0); a temporary database is removed.
 """
@@ -16,6 +17,7 @@ import ipaddress
 import json
 import logging
 import mimetypes
+import os
 import re
 import shutil
 import signal
@@ -241,6 +243,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="add 10,000 users, 200 definitions and 100,000 history rows (for benchmarks)",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the two ports and the database; more than one uses"
+        " more cores under load (default: %(default)s)",
+    )
+    parser.add_argument(
         "--lockout-minutes",
         type=float,
         default=5,
@@ -250,6 +259,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for name in ("web_port", "admin_port"):
         if not 0 <= getattr(args, name) <= 65535:
             parser.error(f"--{name.replace('_', '-')} must be from 0 to 65535")
+    if not 1 <= args.workers <= 64:
+        parser.error("--workers must be from 1 to 64")
+    if args.workers > 1 and not hasattr(os, "fork"):
+        parser.error("--workers more than 1 needs fork(), which this system has not")
     if args.lockout_minutes <= 0:
         parser.error("--lockout-minutes must be more than 0")
     return args
@@ -300,14 +313,27 @@ async def _all_listening(servers: list[_Server]) -> None:
         await server.listening.wait()
 
 
-async def serve(args: argparse.Namespace, db_path: Path, temporary: bool) -> int:
+def bind_both(args: argparse.Namespace) -> dict[AppName, socket.socket] | None:
     try:
-        sockets = {
+        return {
             "web": bind_tcp(args.host, args.web_port),
             "admin": bind_tcp(args.host, args.admin_port),
         }
     except OSError as exc:
         print(f"error: cannot listen on {args.host}: {exc}", file=sys.stderr, flush=True)
+        return None
+
+
+async def serve(
+    args: argparse.Namespace,
+    db_path: Path,
+    temporary: bool,
+    sockets: dict[AppName, socket.socket] | None = None,
+    *,
+    announce: bool = True,
+) -> int:
+    sockets = sockets or bind_both(args)
+    if sockets is None:
         return 1
     db = Database(db_path)
     servers: dict[AppName, _Server] = {}
@@ -336,7 +362,8 @@ async def serve(args: argparse.Namespace, db_path: Path, temporary: bool) -> int
         if listening not in done:
             print("error: a server stopped while starting", file=sys.stderr, flush=True)
             return 1
-        _announce({n: _url(args.host, sockets[n]) for n in servers}, db_path, temporary)
+        if announce:
+            _announce({n: _url(args.host, sockets[n]) for n in servers}, db_path, temporary)
         await stop.wait()
         return 0
     finally:
@@ -344,6 +371,38 @@ async def serve(args: argparse.Namespace, db_path: Path, temporary: bool) -> int
             server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
         db.close()
+
+
+def serve_workers(args: argparse.Namespace, db_path: Path, temporary: bool) -> int:
+    """Serve from `args.workers` processes: this one and forked children, all accepting
+    on the same two listening sockets (the kernel hands each connection to one), each
+    with its own connections to the one SQLite file (WAL: readers never wait for the
+    writer; writers wait for each other up to the busy timeout). One Python process runs
+    Python on one core at a time: more processes use more cores."""
+    sockets = bind_both(args)
+    if sockets is None:
+        return 1
+    children = []
+    for _ in range(args.workers - 1):
+        pid = os.fork()
+        if pid == 0:  # a child: serves until the parent ends it
+            code = 1
+            try:
+                code = asyncio.run(serve(args, db_path, False, sockets, announce=False))
+            except KeyboardInterrupt:
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    try:
+        return asyncio.run(serve(args, db_path, temporary, sockets))
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -359,6 +418,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path: Path = args.db if temp_dir is None else temp_dir / "settings.sqlite3"
     try:
         prepare_database(db_path, large=args.seed_large)
+        if args.workers > 1:
+            return serve_workers(args, db_path, temporary=temp_dir is not None)
         return asyncio.run(serve(args, db_path, temporary=temp_dir is not None))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the servers listened
         return 0

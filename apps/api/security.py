@@ -6,12 +6,24 @@ import base64
 import functools
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import threading
 
 # scrypt cost: about 40 ms and 16 MiB per hash on a laptop; stored with each hash so it
 # can change without invalidating old ones.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+# Hashes computed at once, per server process. Sign-ins run on the thread pool (40
+# threads): unbounded, a wave of them (1000 users arriving) ran dozens of hashes side by
+# side, which took the cores from the event loop and every other request
+# (bench/load.py). Bounded, sign-ins queue here and the rest keeps answering.
+HASHING_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    with HASHING_SLOTS:
+        return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen)
 
 
 def _b64(data: bytes) -> str:
@@ -20,9 +32,7 @@ def _b64(data: bytes) -> str:
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
     salt = salt if salt is not None else secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
-    )
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, 32)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
 
 
@@ -32,14 +42,7 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode("utf-8"),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(expected),
-        )
+        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p), len(expected))
     except ValueError:
         return False
     return hmac.compare_digest(actual, expected)
