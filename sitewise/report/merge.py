@@ -12,6 +12,10 @@ of each over the whole CI run: the accessibility counts, pages, rules and known 
 every run, and every run's Web Vitals measurements, with the API latency judged again
 over all their calls (sitewise.report.runwide). The merged report draws its Accessibility
 and Performance sections from them.
+
+Each run's visual manifest (visual/manifest.json, which CI uploads with the artifacts) is
+merged into the output's visual/manifest.json, with its images copied along, so
+`sitewise baselines review` opens the merged report like a local run's reports folder.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from sitewise.report.runwide import (
     merge_vitals,
     read_document,
 )
+from sitewise.visual import manifest as visual_manifest
 
 
 class MergeError(Exception):
@@ -67,6 +72,8 @@ class MergeSummary:
     problems: list[str] = field(default_factory=list)
     results: Results | None = None
     files: RunFiles = field(default_factory=RunFiles)
+    visual_manifests: int = 0
+    visual: visual_manifest.Manifest | None = None
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -213,6 +220,7 @@ def merge_reports(
         return nodeid in specs or nodeid not in known
 
     _merge_run_files(run_files, labels, taken, out, summary, judged)
+    _merge_visual(files, labels, taken, out, resolver, summary)
     merged.failures = api_latency_failures(summary.files.vitals, " over all runs")
     merged.save(out)
     write_html(merged, out)
@@ -260,6 +268,45 @@ def _merge_run_files(
     summary.a11y_files = len(found[A11Y_FILE])
     summary.vitals_files = len(found[VITALS_FILE])
     summary.files = load_run_files(out)
+
+
+def _merge_visual(
+    files: Sequence[Path],
+    labels: dict[Path, str],
+    taken: set[str],
+    out: Path,
+    resolver: _Resolver,
+    summary: MergeSummary,
+) -> None:
+    """Merge the runs' visual manifests into `out`'s, their images moved like artifacts."""
+    folders = [
+        f.parent.parent
+        for f in files
+        if f.name == visual_manifest.MANIFEST and f.parent.name == "visual"
+    ]
+    sources: list[tuple[str, Path]] = []
+    for folder in folders:
+        if folder not in labels:
+            # A CI job's images come in its own download (e2e-artifacts-chromium-1 beside
+            # e2e-results-chromium-1): under that run's label they are the files its
+            # results named, copied once.
+            tail = folder.name.split("-")[-2:]
+            same = [label for f, label in labels.items() if f.name.split("-")[-2:] == tail]
+            labels[folder] = same[0] if len(tail) == 2 and len(same) == 1 else ""
+            labels[folder] = labels[folder] or _label(folder / "visual", taken)
+        sources.append((labels[folder], folder))
+    by_folder = dict((folder, label) for label, folder in sources)
+    try:
+        merged = visual_manifest.merge_manifests(
+            sources, out, lambda folder, path: resolver.move(folder, by_folder[folder], path)
+        )
+    except visual_manifest.ManifestError as error:
+        summary.problems.append(str(error))
+        return
+    if merged is None:
+        (visual_manifest.visual_dir(out) / visual_manifest.MANIFEST).unlink(missing_ok=True)
+    summary.visual_manifests = len(sources)
+    summary.visual = merged
 
 
 def _run_label(folder_label: str, run_label: str) -> str:

@@ -221,3 +221,42 @@ def unused_baselines(
         and found.viewport in viewports
         and found.path.resolve() not in resolved
     ]
+
+
+# Aria snapshots (sitewise.visual.aria) keep YAML baselines beside the screenshots.
+ARIA_SUFFIX = ".aria.yml"
+_ARIA_NAME = re.compile(
+    r"^(?P<name>.+)-(?P<browser>chromium|firefox|webkit)-(?P<platform>linux|darwin|win32)"
+    r"-(?P<viewport>[a-z][a-z0-9-]*)\.aria\.yml$"
+)
+
+
+def parse_aria_baseline(path: Path) -> BaselineFile | None:
+    match = _ARIA_NAME.match(path.name)
+    if match is None:
+        return None
+    return BaselineFile(path, match["name"], match["browser"], match["platform"], match["viewport"])
+
+
+def unused_aria_baselines(
+    baseline_dir: Path,
+    used: set[Path],
+    *,
+    browsers: set[str],
+    platforms: set[str],
+    viewports: set[str],
+) -> list[BaselineFile]:
+    """As `baselines.unused_baselines`, for the aria snapshots' `.aria.yml` files."""
+    if not baseline_dir.is_dir():
+        return []
+    resolved = {p.resolve() for p in used}
+    found = (parse_aria_baseline(p) for p in sorted(baseline_dir.rglob(f"*{ARIA_SUFFIX}")))
+    return [
+        f
+        for f in found
+        if f is not None
+        and f.browser in browsers
+        and f.platform in platforms
+        and f.viewport in viewports
+        and f.path.resolve() not in resolved
+    ]

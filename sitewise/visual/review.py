@@ -2,18 +2,30 @@
 
 `python -m sitewise baselines review` serves it with the standard library only, on
 127.0.0.1: the page, its CSS and script (review_page/), a JSON list of the snapshots to
-review, their images, and two actions. Approve writes the actual screenshot as the
-baseline (atomically) and marks the entry approved in the manifest; Reject marks it
-rejected and leaves the baseline alone. Nothing is fetched from outside, and the page
-runs under a strict Content-Security-Policy (no inline script or style).
+review, their images, and three actions. Approve writes the actual screenshot as the
+baseline (atomically) and marks the entry approved in the manifest, keeping what the
+baseline held before under `visual/previous/`; Reject marks it rejected and leaves the
+baseline as it was before the run (rejecting an approved snapshot puts the old baseline
+back); Undo takes back the last decision. Snapshots whose difference images are the same
+bytes are one change, decided together (`group` in the listing). Nothing is fetched
+from outside, and the page runs under a strict Content-Security-Policy (no inline
+script or style).
+
+The run reviewed may be a local reports folder, a CI job's downloaded visual artifact (a
+zip or its folder), several of them (merged on the fly), or a merged report
+(`sitewise report merge`): see `open_source`. Approvals write the baselines of the
+working tree (`root`), under the path the run recorded for the snapshot's browser,
+platform and viewport.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +34,7 @@ from typing import Any
 
 from sitewise.visual import manifest
 from sitewise.visual.baselines import BaselineError, decode_png, write_atomic
+from sitewise.visual.builds import BrowserBuild, record_builds
 from sitewise.visual.manifest import Manifest, SnapshotEntry
 
 PAGE_DIR = Path(__file__).resolve().parent / "review_page"
@@ -29,12 +42,15 @@ STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/review.css": ("review.css", "text/css; charset=utf-8"),
     "/review.js": ("review.js", "text/javascript; charset=utf-8"),
+    "/compare.js": ("compare.js", "text/javascript; charset=utf-8"),
 }
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-_IMAGE = re.compile(r"^/image/(?P<id>[0-9a-f]{16})/(?P<kind>expected|actual|diff)\.png$")
+_IMAGE = re.compile(
+    r"^/(?P<type>image|text)/(?P<id>[0-9a-f]{16})/(?P<kind>expected|actual|diff)\.(png|txt)$"
+)
 IMAGE_KINDS = ("expected", "actual", "diff")
 log = logging.getLogger(__name__)
 
@@ -55,19 +71,23 @@ class Review:
     """The review state: the last run's manifest under `reports_dir`, changed by actions."""
 
     reports_dir: Path
+    # The working tree whose baselines approvals write (None: see manifest.load).
+    root: Path | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        # Each decision taken here: the entries' ids and reviews before it (for Undo).
+        self._history: list[dict[str, manifest.Review | None]] = []
 
     def load(self) -> Manifest:
-        return manifest.load(self.reports_dir)
+        return manifest.load(self.reports_dir, self.root)
 
     def entries(self) -> list[SnapshotEntry]:
         return self.load().reviewable()
 
     def listing(self) -> dict[str, Any]:
         current = self.load()
-        root = Path(current.run.root) if current.run.root else None
+        root = current.root
         return {
             "run": {
                 "finished": current.run.finished,
@@ -75,13 +95,18 @@ class Review:
                 "partial": current.run.partial,
                 "total": len(current.snapshots),
             },
-            "snapshots": [_describe(e, root) for e in current.reviewable()],
+            "snapshots": [
+                {**_describe(e, root), "group": _group_key(e)} for e in current.reviewable()
+            ],
         }
 
-    def image(self, entry_id: str, kind: str) -> bytes | None:
+    def image(self, entry_id: str, kind: str, text: bool = False) -> bytes | None:
+        """An entry's expected, actual or diff file: a PNG, or with `text` an aria one's."""
         try:
             entry = self.load().entry(entry_id)
         except KeyError:
+            return None
+        if text != (entry.kind == "aria"):
             return None
         value = getattr(entry, kind) if kind in IMAGE_KINDS else None
         if not value or entry.status not in manifest.REVIEWABLE:
@@ -105,22 +130,117 @@ class Review:
             if unknown:
                 raise ReviewError(f"no snapshot to review with id {unknown[0]!r}")
             chosen = [reviewable[i] for i in wanted]
-            done: list[SnapshotEntry] = []
-            try:
-                for entry in chosen:
-                    if decision == "approved":
-                        _approve(entry)
-                    entry.review = decision
-                    done.append(entry)
-            except ReviewError as error:
-                if done:
-                    manifest.save(self.reports_dir, current)
-                raise ReviewError(str(error), done) from None
-            manifest.save(self.reports_dir, current)
-            return chosen
+            targets: list[tuple[SnapshotEntry, manifest.Review | None]] = [
+                (e, decision) for e in chosen
+            ]
+            return self._apply(current, targets, record=True)
+
+    def undo(self) -> list[SnapshotEntry]:
+        """Take back the last decision: each entry's review (and baseline) as before it."""
+        with self._lock:
+            if not self._history:
+                raise ReviewError("nothing to undo: no decision was taken on this page")
+            before = self._history[-1]
+            current = self.load()
+            by_id = {e.id: e for e in current.reviewable()}
+            targets = [(by_id[i], review) for i, review in before.items() if i in by_id]
+            done = self._apply(current, targets, record=False)
+            self._history.pop()
+            return done
+
+    def _apply(
+        self,
+        current: Manifest,
+        targets: list[tuple[SnapshotEntry, manifest.Review | None]],
+        *,
+        record: bool,
+    ) -> list[SnapshotEntry]:
+        """Set each entry's review, writing or restoring baselines; save the manifest."""
+        previous = manifest.visual_dir(self.reports_dir) / "previous"
+        before: dict[str, manifest.Review | None] = {}
+        done: list[SnapshotEntry] = []
+        try:
+            for entry, review in targets:
+                was = entry.review
+                _check_baseline(current, entry)
+                if review == "approved" and was != "approved":
+                    _approve(entry, previous)
+                elif was == "approved" and review != "approved":
+                    _restore(entry, previous)
+                entry.review = review
+                before[entry.id] = was
+                done.append(entry)
+        except ReviewError as error:
+            self._finish(current, done, before, record)
+            raise ReviewError(str(error), done) from None
+        self._finish(current, done, before, record)
+        return done
+
+    def _finish(
+        self,
+        current: Manifest,
+        done: list[SnapshotEntry],
+        before: dict[str, manifest.Review | None],
+        record: bool,
+    ) -> None:
+        if not done:
+            return
+        manifest.save(self.reports_dir, current)
+        _record_builds(current, done, before)
+        if record:
+            self._history.append(before)
 
 
-def _approve(entry: SnapshotEntry) -> None:
+def _check_baseline(current: Manifest, entry: SnapshotEntry) -> None:
+    """A manifest from CI is not trusted: its baselines must be baseline files under the
+    baseline folder, itself in the working tree, before anything is written there."""
+    from sitewise.visual.baselines import parse_aria_baseline, parse_baseline
+
+    baseline = Path(entry.baseline).resolve()
+    folder = Path(current.run.baseline_dir).resolve() if current.run.baseline_dir else None
+    root = (current.root or Path.cwd()).resolve()
+    named = parse_aria_baseline(baseline) if entry.kind == "aria" else parse_baseline(baseline)
+    if (
+        folder is None
+        or not folder.is_relative_to(root)
+        or not baseline.is_relative_to(folder)
+        or named is None
+    ):
+        raise ReviewError(
+            f"{entry.name}: {entry.baseline} is not a baseline file under the baseline folder"
+            f" ({folder or 'none named'}) of {root}; the manifest is not one a run wrote."
+        )
+
+
+def _group_key(entry: SnapshotEntry) -> str:
+    """The same difference image (bytes) is the same change: one key; else the entry's id."""
+    if entry.diff:
+        try:
+            return hashlib.sha256(Path(entry.diff).read_bytes()).hexdigest()[:16]
+        except OSError:
+            pass
+    return entry.id
+
+
+def _record_builds(
+    current: Manifest, done: list[SnapshotEntry], before: dict[str, manifest.Review | None]
+) -> None:
+    """An approved screenshot is a baseline made by the build that took it; a baseline put
+    back is again of the build recorded for it when the run started."""
+    if not current.run.baseline_dir:
+        return
+    written: dict[str, BrowserBuild | None] = {}
+    for entry in done:
+        if entry.review == "approved":
+            written[entry.baseline] = BrowserBuild.parse(entry.build)
+        elif before.get(entry.id) == "approved":
+            written[entry.baseline] = BrowserBuild.parse(entry.baseline_build)
+    record_builds(Path(current.run.baseline_dir), written)
+
+
+def _approve(entry: SnapshotEntry, previous: Path) -> None:
+    """Write the actual screenshot as the baseline, keeping the one it replaces (if any)
+    as `<previous>/<id>.png`, or `<id>.absent` when there was none."""
     assert entry.actual is not None
     actual = Path(entry.actual)
     try:
@@ -128,11 +248,40 @@ def _approve(entry: SnapshotEntry) -> None:
     except OSError as error:
         raise ReviewError(f"{entry.name}: cannot read {actual} ({error.strerror})") from None
     try:
-        decode_png(data, actual)
+        if entry.kind == "aria":
+            data.decode("utf-8")
+        else:
+            decode_png(data, actual)
+    except UnicodeDecodeError:
+        raise ReviewError(f"{actual}: not an aria snapshot (not UTF-8 text)") from None
     except BaselineError as error:
         raise ReviewError(str(error)) from None
-    write_atomic(Path(entry.baseline), data)
+    baseline = Path(entry.baseline)
+    kept, absent = previous / f"{entry.id}.png", previous / f"{entry.id}.absent"
+    if baseline.is_file():
+        write_atomic(kept, baseline.read_bytes())
+        absent.unlink(missing_ok=True)
+    else:
+        write_atomic(absent, b"")
+        kept.unlink(missing_ok=True)
+    write_atomic(baseline, data)
     log.info("approved %s: wrote %s", entry.name, entry.baseline)
+
+
+def _restore(entry: SnapshotEntry, previous: Path) -> None:
+    """Put back the baseline an approval replaced (remove it if there was none)."""
+    baseline = Path(entry.baseline)
+    kept, absent = previous / f"{entry.id}.png", previous / f"{entry.id}.absent"
+    if kept.is_file():
+        write_atomic(baseline, kept.read_bytes())
+    elif absent.is_file():
+        baseline.unlink(missing_ok=True)
+    else:
+        raise ReviewError(
+            f"{entry.name}: the baseline before its approval was not kept ({kept}); restore"
+            f" {baseline} from version control (e.g. `git checkout -- {baseline}`)."
+        )
+    log.info("restored the baseline of %s: %s", entry.name, baseline)
 
 
 def _describe(entry: SnapshotEntry, root: Path | None) -> dict[str, Any]:
@@ -149,14 +298,27 @@ def _describe(entry: SnapshotEntry, root: Path | None) -> dict[str, Any]:
         "browser": entry.browser,
         "platform": entry.platform,
         "viewport": entry.viewport,
+        "build": entry.build,
+        "baseline_build": entry.baseline_build,
         "diff_pixels": entry.diff_pixels,
         "total_pixels": entry.total_pixels,
         "ratio": entry.ratio,
         "allowed": entry.allowed,
         "expected_size": entry.expected_size,
         "actual_size": entry.actual_size,
+        "app": entry.app,
+        "test": entry.nodeid.split("[", 1)[0],
+        "kind": entry.kind,
         "images": {
-            kind: f"/image/{entry.id}/{kind}.png" if getattr(entry, kind) else None
+            kind: (
+                (
+                    f"/text/{entry.id}/{kind}.txt"
+                    if entry.kind == "aria"
+                    else f"/image/{entry.id}/{kind}.png"
+                )
+                if getattr(entry, kind)
+                else None
+            )
             for kind in IMAGE_KINDS
         },
     }
@@ -208,11 +370,14 @@ class _Handler(BaseHTTPRequestHandler):
             except manifest.ManifestError as error:
                 self._json(HTTPStatus.NOT_FOUND, {"error": str(error)})
         elif match := _IMAGE.match(path):
-            data = review.image(match["id"], match["kind"])
+            data = review.image(match["id"], match["kind"], match["type"] == "text")
             if data is None:
-                self._json(HTTPStatus.NOT_FOUND, {"error": "no such image"})
+                self._json(HTTPStatus.NOT_FOUND, {"error": f"no such {match['type']}"})
             else:
-                self._send(HTTPStatus.OK, data, "image/png")
+                text = match["type"] == "text"
+                self._send(
+                    HTTPStatus.OK, data, "text/plain; charset=utf-8" if text else "image/png"
+                )
         else:
             self._json(HTTPStatus.NOT_FOUND, {"error": f"nothing at {path}"})
 
@@ -232,6 +397,9 @@ class _Handler(BaseHTTPRequestHandler):
         # JSON only: a cross-site form cannot send it without a CORS preflight we refuse.
         if self.headers.get_content_type() != "application/json":
             self._json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"error": "send application/json"})
+            return
+        if self.path == "/api/undo":
+            self._decided(lambda: self.server.review.undo())
             return
         actions: dict[str, manifest.Review] = {
             "/api/approve": "approved",
@@ -253,8 +421,12 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             self._json(HTTPStatus.BAD_REQUEST, {"error": 'send {"ids": [...]} or {"all": true}'})
             return
+        self._decided(lambda: self.server.review.decide(None if everything else ids, decision))
+
+    def _decided(self, action: Callable[[], list[SnapshotEntry]]) -> None:
+        """Answer with the entries an action decided, or why it failed."""
         try:
-            changed = self.server.review.decide(None if everything else ids, decision)
+            changed = action()
         except ReviewError as error:
             # Those decided before the failure are recorded: the page shows them too.
             root = self._root()
@@ -268,7 +440,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(HTTPStatus.OK, {"snapshots": [_describe(e, root) for e in changed]})
 
     def _root(self) -> Path:
-        return Path(self.server.review.load().run.root or "/")
+        return self.server.review.load().root or Path("/")
 
 
 class ReviewServer(ThreadingHTTPServer):
@@ -290,8 +462,8 @@ class ReviewServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}/"
 
 
-def make_server(reports_dir: Path, port: int = 0) -> ReviewServer:
+def make_server(reports_dir: Path, port: int = 0, root: Path | None = None) -> ReviewServer:
     """A server for the manifest under `reports_dir`; ManifestError when there is none."""
-    review = Review(reports_dir)
+    review = Review(reports_dir, root)
     review.load()
     return ReviewServer(review, port)

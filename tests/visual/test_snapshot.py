@@ -41,7 +41,8 @@ def test_identical_screenshot_passes_and_records_passed(visual_suite: VisualSuit
     assert entry["status"] == "passed"
     assert entry["diff_pixels"] == 0
     assert entry["actual_size"] == [200, 100]
-    assert entry["baseline"] == str(baseline)
+    # Stored relative to the repository (the manifest travels from CI).
+    assert entry["baseline"] == baseline.relative_to(visual_suite.pytester.path).as_posix()
 
 
 def test_change_fails_with_pixel_count_ratio_allowance_and_paths(
