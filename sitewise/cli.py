@@ -27,22 +27,33 @@ def default_reports_dir() -> Path:
 
 
 def _baselines_review(args: argparse.Namespace) -> int:
-    from sitewise.visual import manifest
-    from sitewise.visual.review import make_server
+    import tempfile
 
-    try:
-        server = make_server(args.reports_dir, args.port)
-    except manifest.ManifestError as error:
-        print(error, file=sys.stderr)
-        return 2
-    print(f"Reviewing {args.reports_dir / 'visual' / manifest.MANIFEST}")
-    print(f"Open {server.url} (Ctrl+C to stop)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    from sitewise.visual import manifest
+    from sitewise.visual.review import Review, make_server
+    from sitewise.visual.review_source import approve_all, open_source
+
+    with tempfile.TemporaryDirectory(prefix="sitewise-review-") as workdir:
+        try:
+            reports = open_source(args.source or args.reports_dir, Path(workdir))
+            server = None if args.approve_all else make_server(reports, args.port, args.root)
+            review = Review(reports, args.root)
+            review.load()
+        except manifest.ManifestError as error:
+            print(error, file=sys.stderr)
+            return 2
+        print(f"Reviewing {reports / 'visual' / manifest.MANIFEST}")
+        if server is None:
+            code, lines = approve_all(review)
+            print("\n".join(lines), file=sys.stdout if code == 0 else sys.stderr)
+            return code
+        print(f"Open {server.url} (Ctrl+C to stop)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
     return 0
 
 
@@ -70,7 +81,26 @@ def add_baselines_commands(parser: argparse.ArgumentParser) -> None:
         help="serve a page on 127.0.0.1 to approve or reject the last run's changed and new"
         " snapshots",
     )
+    review.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        metavar="SOURCE",
+        help="the run to review: a reports folder, a CI artifact (zip or folder), a folder of"
+        " several, or a merged report (default: --reports-dir)",
+    )
     review.add_argument("--port", type=int, default=0, help="port to listen on (0: a free one)")
+    review.add_argument(
+        "--root",
+        type=Path,
+        help="the working tree whose baselines approvals write (default: the run's own"
+        " folder when it exists here, else the current folder)",
+    )
+    review.add_argument(
+        "--approve-all",
+        action="store_true",
+        help="approve every changed and new snapshot without serving the page (for CI)",
+    )
     review.set_defaults(handler=_baselines_review)
     prune = commands.add_parser(
         "prune",
@@ -115,6 +145,11 @@ GROUPS: list[tuple[str, str, str]] = [
         "browsers",
         "print the browser a run would launch (or how to install one)",
         "sitewise.cli:add_browsers_command",
+    ),
+    (
+        "audit",
+        "audit a site with no spec: discover its pages, check each one, write the reports",
+        "sitewise.audit.cli:add_command",
     ),
 ]
 

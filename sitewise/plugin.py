@@ -14,6 +14,10 @@ import pytest
 
 pytest_plugins = [
     "sitewise.config.plugin",
+    # Before the plugins that import them, so that pytest rewrites their asserts.
+    "sitewise.steps",
+    "sitewise.soft_checks",
+    "sitewise.run.timeouts",
     "sitewise.targets.plugin",
     "sitewise.auth.plugin",
     "sitewise.vitals.plugin",
@@ -21,7 +25,12 @@ pytest_plugins = [
     "sitewise.health",
     "sitewise.visual.plugin",
     "sitewise.report.plugin",
+    "sitewise.load.plugin",
     "sitewise.run.scheduling",
+    "sitewise.audit.plugin",
+    "sitewise.run.flake",
+    "sitewise.run.progress",
+    "sitewise.tracing",
 ]
 
 LATE_PLUGINS = ("sitewise.browsers.plugin",)

@@ -44,6 +44,7 @@ from sitewise.config.model import A11yConfig, SuiteConfig
 from sitewise.keyboard import checks as keyboard
 from sitewise.report.journal import journal_of
 from sitewise.report.verdicts import register_feeds
+from sitewise.soft_checks import record_soft_failure
 from sitewise.targets.resolve import targets_of
 
 A11Y_FIXTURES = {"assert_accessible", "keyboard_checks"}
@@ -62,6 +63,7 @@ class AssertAccessible(Protocol):
         exclude: Selectors | None = None,
         tags: Sequence[str] | None = None,
         context_name: str | None = None,
+        soft: bool = False,
     ) -> A11yCheck: ...
 
 
@@ -121,7 +123,9 @@ def assert_accessible(
     `include` / `exclude` take a CSS selector or a list of them, where a nested list is
     a frame path (`[["#embed", "form"]]`); `tags` overrides the configured standard;
     `context_name` labels the check when a test makes several (e.g. "settings, dialog
-    open"). Known issues of [a11y] are accepted node by node; an expired one fails.
+    open"); `soft=True` records a failure and lets the test go on, failing it at its
+    end with every soft failure (sitewise.soft_checks). Known issues of [a11y] are accepted node
+    by node; an expired one fails.
     Nodes that need review are listed in the attachment and a11y.json; they fail only
     with [a11y] fail_on_needs_review. Costs about half a second per call on an idle
     machine: axe-core (~650 kB) is injected into each frame once per page, then its
@@ -137,6 +141,7 @@ def assert_accessible(
         exclude: Selectors | None = None,
         tags: Sequence[str] | None = None,
         context_name: str | None = None,
+        soft: bool = False,
     ) -> A11yCheck:
         __tracebackhide__ = True
         index = item.stash.get(CALLS_KEY, 0) + 1
@@ -172,7 +177,11 @@ def assert_accessible(
         data = {**result.to_data(), "page": page_name(item.config, result.url)}
         attach(item, A11Y_KIND, title, path=path, data=data)
         if not result.passed:
-            raise AccessibilityError(result.message(a11y_config.max_nodes_shown), result)
+            message = result.message(a11y_config.max_nodes_shown)
+            if soft:  # sitewise.soft_checks: the test fails at its end, with every soft failure
+                record_soft_failure(item, message, kind="a11y", title=context_name or page.url)
+                return result
+            raise AccessibilityError(message, result)
         return result
 
     return check

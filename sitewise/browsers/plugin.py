@@ -49,6 +49,7 @@ from sitewise.config.plugin import (
     stop_run_before,
     suite_config_of,
 )
+from sitewise.keyboard.browsers import keyboard_launch_options
 
 # Fixtures that launch (or connect to) a browser. A test's fixture closure names them
 # (not always `browser_choice`: pytest's closure does not follow a fixture that
@@ -245,6 +246,9 @@ def _unavailable(item: pytest.Item) -> str:
     """Why the browser this test needs cannot be had, or "" (it can, or it needs none)."""
     if not _LAUNCHING_FIXTURES & set(getattr(item, "fixturenames", ())):
         return ""
+    if item.get_closest_marker("skip") is not None:
+        # Skipped before its fixtures (a browser whose snapshots are not compared, say).
+        return ""
     callspec = getattr(item, "callspec", None)
     name = callspec.params.get("browser_name") if callspec is not None else None
     found = resolved_browsers(item.config).get(str(name)) if name else None
@@ -303,6 +307,9 @@ def browser_type_launch_args(
             launch["executable_path"] = browser_choice.executable
     if args:
         launch["args"] = args
+    # Tab visits every focusable element in each engine (sitewise.keyboard.browsers).
+    for key, options in keyboard_launch_options(browser_choice.name).items():
+        launch[key] = {**options, **launch.get(key, {})}
     return launch
 
 

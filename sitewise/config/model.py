@@ -23,6 +23,9 @@ from pydantic import (
     model_validator,
 )
 
+from sitewise.audit.config import AuditConfig
+from sitewise.load.config import LoadConfig
+
 CONFIG_FILE = "playwright.config.toml"
 
 BrowserName = Literal["chromium", "firefox", "webkit"]
@@ -144,6 +147,10 @@ class TimeoutsConfig(_Section):
     expect_ms: Annotated[int, Field(ge=100)] = 5_000
     target_check_s: Annotated[float, Field(gt=0, le=60)] = 10.0
     app_start_s: Annotated[float, Field(gt=0, le=120)] = 20.0
+    # A test's time limit (pytest-timeout's default: --timeout and @pytest.mark.timeout win)
+    # and the run's (--max-duration wins); none when unset (sitewise.run.timeouts).
+    test_s: Annotated[float, Field(gt=0)] | None = None
+    run_s: Annotated[float, Field(gt=0)] | None = None
 
 
 class ReportConfig(_Section):
@@ -165,6 +172,9 @@ class VisualConfig(_Section):
     mask_color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#FF00FF"
     css: str = ""
     frozen_time: dt.datetime = dt.datetime(2026, 1, 15, 10, 30, tzinfo=dt.UTC)
+    # The browsers whose screenshots are compared with baselines; in the others
+    # assert_snapshot skips with why (sitewise.visual.policy).
+    snapshot_browsers: tuple[BrowserName, ...] = ("chromium",)
 
 
 class KnownIssue(_Section):
@@ -317,6 +327,8 @@ class SuiteConfig(_Section):
     visual: VisualConfig = VisualConfig()
     a11y: A11yConfig = A11yConfig()
     performance: PerformanceConfig = PerformanceConfig()
+    load: LoadConfig = LoadConfig()
+    audit: AuditConfig = AuditConfig()
 
     @field_validator("viewports")
     @classmethod

@@ -90,9 +90,32 @@ def _visual(artifact: Artifact) -> str:
         f"<dt>{esc(k.replace('_', ' '))}</dt><dd>{esc(_number(v))}</dd>" for k, v in numbers
     )
     status = data.get("status", "")
+    expected, actual = data.get("expected"), data.get("actual")
+    compare = (
+        _compare(expected, actual, artifact.title)
+        if isinstance(expected, str) and isinstance(actual, str) and expected and actual
+        else ""
+    )
     return (
         f'<div class="artifact visual {esc(status)}"><h4>Visual: {esc(artifact.title)}</h4>'
-        f'<div class="shots">{"".join(figures)}</div><dl class="facts">{facts}</dl></div>'
+        f'<div class="shots">{"".join(figures)}</div>{compare}'
+        f'<dl class="facts">{facts}</dl></div>'
+    )
+
+
+def _compare(expected: str, actual: str, title: str) -> str:
+    """Actual over expected, with a slider (report.js clips the actual) or onion skin
+    (its opacity), as on the review page."""
+    return (
+        f'<div class="compare" data-mode="slider"><div class="compare-stack">'
+        f'<img class="under" src="{href(expected)}" loading="lazy" alt="expected: {esc(title)}">'
+        f'<img class="over" src="{href(actual)}" loading="lazy" alt="actual over expected:'
+        f' {esc(title)}"></div><div class="compare-controls">'
+        '<label>View <select class="compare-mode"><option value="slider">Slider</option>'
+        '<option value="onion">Onion skin</option></select></label>'
+        '<label><span class="compare-label">Actual shown from the left, in percent</span>'
+        ' <input type="range" class="compare-range" min="0" max="100" value="50"></label>'
+        "</div></div>"
     )
 
 

@@ -51,6 +51,21 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         "--out", type=Path, help=f"output folder (default: the file's; {HTML_FILE})"
     )
     render.set_defaults(handler=_render)
+    summary = commands.add_parser(
+        "summary",
+        help="a Markdown summary for a pull request: snapshots changed and new, accessibility"
+        " failures, vitals over budget, links",
+        description="Write a run's feedback (a merged report folder, or one run's reports"
+        " folder) as Markdown, for a CI job summary and a pull request comment.",
+    )
+    summary.add_argument("folder", type=Path, metavar="DIR", help="the (merged) reports folder")
+    summary.add_argument("--report-url", help="a link to the merged report")
+    summary.add_argument("--artifacts-url", help="a link to the run's artifacts")
+    summary.add_argument("--title", default="End-to-end checks", help="the summary's heading")
+    summary.add_argument(
+        "--out", type=Path, metavar="FILE", help="append to FILE (e.g. $GITHUB_STEP_SUMMARY)"
+    )
+    summary.set_defaults(handler=_summary)
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -67,6 +82,11 @@ def _merge(args: argparse.Namespace) -> int:
         f" {summary.vitals_files} vitals.json into {args.out}; {summary.copied} artifact(s)"
         f" {'linked' if args.link else 'copied'}."
     )
+    if summary.visual is not None:
+        print(
+            f"  visual: {summary.visual_manifests} manifest(s), {len(summary.visual.snapshots)}"
+            f" snapshot(s) into {args.out / 'visual' / 'manifest.json'}"
+        )
     for problem in summary.problems:
         print(f"  not merged: {problem}", file=sys.stderr)
     for reason in summary.results.failure_reasons():
@@ -81,6 +101,26 @@ def _merge(args: argparse.Namespace) -> int:
     if args.summary:
         with args.summary.open("a", encoding="utf-8") as handle:
             handle.write(markdown_summary(summary.results, files=summary.files))
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from sitewise.report.summary import collect, summary_markdown
+
+    if not args.folder.is_dir():
+        print(f"report summary: {args.folder}: no such folder", file=sys.stderr)
+        return 1
+    text = summary_markdown(
+        collect(args.folder),
+        title=args.title,
+        report_url=args.report_url or None,
+        artifacts_url=args.artifacts_url or None,
+    )
+    if args.out:
+        with args.out.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from sitewise.audit.report import site_section
+from sitewise.report.load_section import load_section
 from sitewise.report.markup import OUTCOME_LABELS, duration, esc
 from sitewise.report.model import HTML_FILE, OUTCOME_ORDER, Results, RunInfo
 from sitewise.report.performance import performance_section
@@ -58,6 +60,9 @@ def render(results: Results, files: RunFiles | None = None) -> str:
         sections.append(a11y_section(files.a11y, results.tests, anchors))
     if files.vitals is not None:
         sections.append(performance_section(files.vitals, anchors))
+    if files.load is not None:
+        sections.append(load_section(files.load))
+    sections += [site for site in [site_section(results.tests, anchors)] if site]
     sections += [f'<p class="problem">{esc(problem)}</p>' for problem in files.problems]
     body = "\n".join(
         [

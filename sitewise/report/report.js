@@ -84,6 +84,27 @@
       button.textContent = "Selected: press Ctrl+C";
     }
   });
+  // A failed snapshot's comparison: the slider clips the actual, onion skin fades it.
+  function compare(box) {
+    const over = box.querySelector(".over");
+    const range = box.querySelector(".compare-range");
+    const mode = box.querySelector(".compare-mode").value;
+    const value = Number(range.value);
+    box.dataset.mode = mode;
+    over.style.clipPath = mode === "slider" ? `inset(0 ${100 - value}% 0 0)` : "";
+    over.style.opacity = mode === "onion" ? String(value / 100) : "";
+    box.querySelector(".compare-label").textContent = mode === "slider"
+      ? "Actual shown from the left, in percent" : "Opacity of the actual, in percent";
+  }
+  document.addEventListener("input", (event) => {
+    const box = event.target.closest(".compare");
+    if (box) compare(box);
+  });
+  document.addEventListener("change", (event) => {
+    const box = event.target.closest(".compare");
+    if (box) compare(box);
+  });
+  for (const box of document.querySelectorAll(".compare")) compare(box);
   window.addEventListener("hashchange", fromHash);
   fromHash();
 })();

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitewise.load.results import LOAD_FILE
 from sitewise.report.model import A11Y_FILE, VITALS_FILE, RunFailure
 from sitewise.vitals.api import (
     TIMING,
@@ -38,6 +39,7 @@ class RunFiles:
 
     a11y: dict[str, Any] | None = None
     vitals: dict[str, Any] | None = None
+    load: dict[str, Any] | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -70,6 +72,9 @@ def load_run_files(folder: Path) -> RunFiles:
     if problem:
         found.problems.append(problem)
     found.a11y, found.vitals = a11y, vitals
+    found.load, problem = read_document(folder / LOAD_FILE)
+    if problem:
+        found.problems.append(problem)
     return found
 
 

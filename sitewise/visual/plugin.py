@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page
@@ -32,10 +33,19 @@ from playwright.sync_api import Locator, Page
 from sitewise.artifacts import artifact_dir, attach, attachments
 from sitewise.config.plugin import RESOLVED_KEY, reports_dir_of, suite_config_of
 from sitewise.report.journal import journal_of
+from sitewise.soft_checks import record_soft_failure
 from sitewise.targets.resolve import targets_of
 from sitewise.visual import manifest
 from sitewise.visual.baselines import BaselineKey, UpdateMode, platform_name
+from sitewise.visual.builds import (
+    BaselineBuilds,
+    BrowserBuild,
+    BuildsFileError,
+    build_of_page,
+    record_builds,
+)
 from sitewise.visual.manifest import RunInfo, SnapshotEntry
+from sitewise.visual.policy import snapshot_skip_reason
 from sitewise.visual.snapshot import (
     AssertSnapshot,
     Earlier,
@@ -45,6 +55,8 @@ from sitewise.visual.snapshot import (
 )
 
 UPDATE_ENV = "E2E_UPDATE_BASELINES"
+# The `assert_aria_snapshot` fixture, on this module's settings and manifest.
+pytest_plugins = ["sitewise.visual.aria"]
 
 
 class NewBaselineWarning(UserWarning):
@@ -65,6 +77,16 @@ class VisualState:
     started: str = field(default_factory=manifest.now)
     # Selected tests that take snapshots: a run without any leaves the last manifest alone.
     visual_items: int = 0
+    # [visual] snapshot_browsers; the builds the baselines' manifest records (run start);
+    # the baselines this process (or, on the controller, its workers) wrote, by build.
+    snapshot_browsers: tuple[str, ...] = ("chromium",)
+    builds: BaselineBuilds | None = None
+    written_builds: dict[str, BrowserBuild | None] = field(default_factory=dict)
+
+    def skip_reason(self, browser_name: str) -> str:
+        """Why this browser's snapshots are not compared ("" when they are)."""
+        writing = self.explicit and self.mode is not UpdateMode.NONE
+        return snapshot_skip_reason(browser_name, self.snapshot_browsers, writing=writing)
 
     def start_attempt(self, nodeid: str) -> None:
         """A test starts, or starts again on a retry: forget what its earlier attempt took."""
@@ -154,12 +176,18 @@ def pytest_configure(config: pytest.Config) -> None:
             ) from None
     # Also registered in pyproject.toml; here too for suites that load only this plugin.
     config.addinivalue_line("markers", "visual: screenshot comparison against baselines")
+    try:
+        builds = BaselineBuilds.read(baseline_dir)
+    except BuildsFileError as error:
+        raise pytest.UsageError(str(error)) from None
     config.stash[STATE_KEY] = VisualState(
         mode=mode,
         explicit=explicit,
         ci=_truthy(os.environ.get("CI")),
         baseline_dir=baseline_dir,
         config_css=css,
+        snapshot_browsers=tuple(suite.visual.snapshot_browsers),
+        builds=builds,
     )
     # A run that is not a run of the suite (--co, pytester) leaves the last run's files.
     if _is_controller(config) and not journal.keeps:
@@ -173,18 +201,27 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ci = ", CI: missing baselines fail" if state.ci and not state.explicit else ""
     return [
         f"e2e visual: baselines {state.baseline_dir}, --update-baselines {state.mode},"
-        f" platform {platform_name()}{ci}"
+        f" platform {platform_name()}{ci}; compared in"
+        f" {', '.join(state.snapshot_browsers) or 'no browser'} ([visual] snapshot_browsers)"
     ]
 
 
 def _takes_snapshots(item: pytest.Item) -> bool:
-    return "assert_snapshot" in getattr(item, "fixturenames", ())
+    names = getattr(item, "fixturenames", ())
+    return "assert_snapshot" in names or "assert_aria_snapshot" in names
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = config.stash.get(STATE_KEY, None)
     for item in items:
         if _takes_snapshots(item):
             item.add_marker("visual")
+            # Skipped before any fixture (no browser is launched for a comparison not made).
+            callspec = getattr(item, "callspec", None)
+            browser = callspec.params.get("browser_name") if callspec is not None else None
+            reason = state.skip_reason(str(browser)) if state and browser else ""
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -254,6 +291,9 @@ def assert_snapshot(
     element, a few hundred milliseconds for a full page.
     """
     state = pytestconfig.stash[STATE_KEY]
+    reason = state.skip_reason(browser_name)
+    if reason:
+        pytest.skip(reason)
     suite = suite_config_of(pytestconfig)
     item = request.node
     assert isinstance(item, pytest.Item)
@@ -275,6 +315,7 @@ def assert_snapshot(
         style: str = "",
         full_page: bool = False,
         stabilise_timeout_ms: int | None = None,
+        soft: bool = False,
     ) -> SnapshotEntry:
         __tracebackhide__ = True
         options = SnapshotOptions.resolve(
@@ -299,6 +340,10 @@ def assert_snapshot(
             # In CI a baseline must come from review, unless the run was asked to write.
             fail_new=state.ci and not state.explicit,
             earlier=earlier.get(key.path(state.baseline_dir)),
+            build=build_of_page(page, browser_name),
+            baseline_build=state.builds.build_of(key.path(state.baseline_dir))
+            if state.builds
+            else None,
         )
         state.claim(where.baseline, item.nodeid, name)
         outcome = take_snapshot(target, name, options, where)
@@ -306,6 +351,8 @@ def assert_snapshot(
             earlier.setdefault(where.baseline, outcome.replaced)
         entry = outcome.entry
         state.entries.append(entry)
+        if entry.written:
+            state.written_builds[entry.baseline] = where.build
         if entry.status != "passed" or entry.written:
             attach(item, "visual", name, data=_attachment_data(entry))
         for note in outcome.notes:
@@ -314,6 +361,9 @@ def assert_snapshot(
         if outcome.deferred:
             item.stash.setdefault(DEFERRED_KEY, []).append(outcome.deferred)
         if outcome.failure:
+            if soft:  # sitewise.soft_checks: the test fails at its end, with every soft failure
+                record_soft_failure(item, outcome.failure, kind="snapshot", title=name)
+                return entry
             raise AssertionError(outcome.failure)
         return entry
 
@@ -355,11 +405,38 @@ def pytest_runtest_makereport(
     return report
 
 
+# What a worker sends back at its end (pytest-xdist's workeroutput): the builds of the
+# baselines it wrote, recorded by the controller alone so that no two processes write them.
+_BUILDS_OUTPUT = "sitewise_visual_written_builds"
+
+
+def _record_written_builds(config: pytest.Config, state: VisualState) -> None:
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[_BUILDS_OUTPUT] = {
+            path: build.to_dict() if build else None for path, build in state.written_builds.items()
+        }
+        return
+    record_builds(state.baseline_dir, state.written_builds)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object | None) -> None:
+    state = node.config.stash.get(STATE_KEY, None)
+    written = getattr(node, "workeroutput", {}).get(_BUILDS_OUTPUT) or {}
+    if state is not None:
+        for path, build in written.items():
+            state.written_builds[path] = BrowserBuild.from_dict(build)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(STATE_KEY, None)
     journal = journal_of(config)
+    if state is not None:
+        # Baselines written are committed files whatever kind of run wrote them.
+        _record_written_builds(config, state)
     if state is None or journal.keeps:
         return
     reports = reports_dir_of(config)

@@ -29,6 +29,7 @@ from sitewise.visual.baselines import (
     decode_png,
     write_atomic,
 )
+from sitewise.visual.builds import BrowserBuild, build_note
 from sitewise.visual.manifest import SnapshotEntry
 from sitewise.visual.stabilise import STABILISE_CSS, NotSettledError, capture_stable
 
@@ -48,12 +49,14 @@ class AssertSnapshot(Protocol):
         style: str = "",
         full_page: bool = False,
         stabilise_timeout_ms: int | None = None,
+        soft: bool = False,
     ) -> SnapshotEntry:
         """Compare a screenshot of a page or element with its baseline.
 
         Fails (AssertionError) when the screenshot differs beyond the allowance, when its
         size differs, when the baseline is not a readable PNG, or when the page never
-        settles; writes baselines as the --update-baselines mode says.
+        settles; writes baselines as the --update-baselines mode says. With `soft=True`
+        the failure is recorded and the test goes on, failing at its end (sitewise.soft_checks).
         """
         ...
 
@@ -144,6 +147,10 @@ class SnapshotTarget:
     # Set on a retry when an earlier attempt of the test wrote the baseline: the
     # comparison is then with what the baseline held before, as on the first attempt.
     earlier: Earlier | None = None
+    # The build taking the screenshot, and the one recorded for the baseline (None:
+    # unknown); a failure against a baseline of another build says so.
+    build: BrowserBuild | None = None
+    baseline_build: BrowserBuild | None = None
 
     @property
     def baseline(self) -> Path:
@@ -222,6 +229,7 @@ def take_snapshot(
         browser=key.browser,
         platform=key.platform,
         viewport=key.viewport,
+        build=str(where.build) if where.build else "",
     )
     artifacts = where.output_dir
     actual_path = artifacts / f"{name}-actual.png"
@@ -253,6 +261,7 @@ def take_snapshot(
         return _differs(entry, png, where, actual_path, Earlier(None), f"{error}")
     if found.data is None:
         return _missing(entry, png, where, actual_path)
+    entry.baseline_build = str(where.baseline_build) if where.baseline_build else "unknown"
     try:
         expected = decode_png(found.data, where.baseline)
     except BaselineError as error:
@@ -349,6 +358,9 @@ def _differs(
     # Artifacts first: they show the old baseline even when the mode rewrites it next.
     _write_artifacts(entry, png, where, actual_path, found, diff_image)
     head = f"assert_snapshot({entry.name!r}): {problem}."
+    if where.build is not None and entry.status in ("changed", "size-mismatch"):
+        note = build_note(where.baseline_build, where.build)
+        head += f"\n  {note}." if note else ""
     if where.mode.writes_changed:
         write_atomic(where.baseline, png)
         entry.written = True
