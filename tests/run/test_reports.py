@@ -211,8 +211,14 @@ def test_html_report_opens_from_a_file_and_filters(engines: tuple[Path, Run], pa
     expect(chart.locator("g.metric")).to_have_count(2)
     expect(chart.locator("g.metric.fail")).to_have_count(1)
     expect(chart.locator("line.budget")).to_have_count(2)
-    visual = page.locator(".artifact.visual img")
-    expect(visual).to_have_count(3)
+    visual = page.locator(".artifact.visual")
+    expect(visual.locator(".shots img")).to_have_count(3)  # expected, actual, diff
+    # The failed snapshot's comparison: the slider clips the actual, onion skin fades it.
+    over = visual.locator(".compare img.over")
+    visual.locator(".compare-range").fill("30")
+    expect(over).to_have_css("clip-path", "inset(0px 70% 0px 0px)")
+    visual.get_by_label("View").select_option("onion")
+    expect(over).to_have_css("opacity", "0.3")
     images = page.locator("img")
     for index in range(images.count()):
         image = images.nth(index)
