@@ -77,7 +77,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--reports-dir",
         default=None,
-        help="Folder every report and artifact goes under (config [report] dir; default: reports).",
+        help="Folder every report and artifact goes under (config [report] dir; default: reports)."
+        " Write --reports-dir=DIR: pytest picks its rootdir before it knows this option, and"
+        " takes an existing DIR after a space for a test path.",
     )
 
 
