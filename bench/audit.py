@@ -11,9 +11,11 @@ that every page passed, and that nothing was changed: the overview's counts (use
 definitions, audit events but the run's own sign-ins) are the same before and after.
 
 Benchmark: a static site of `--pages` linked pages on loopback, audited by `sitewise
-audit -n 2` (default checks, and axe alone), by Unlighthouse (@unlighthouse/cli 0.17,
-Lighthouse per page) and by pa11y-ci (axe alone, concurrency 1), each given the start
-URL only and the system Chromium. Peers are looked for in /work/peers/node_modules
+audit -n 2` (every check, Web Vitals included, one unthrottled run per page; the
+default checks; axe alone), by Unlighthouse (@unlighthouse/cli 0.17, Lighthouse per
+page, one unthrottled sample) and by pa11y-ci (axe alone, concurrency 1), all with the
+system Chromium; sitewise and Unlighthouse are given the start URL only, pa11y-ci (which
+has no crawler) the page list. Peers are looked for in /work/peers/node_modules
 (`PUPPETEER_SKIP_DOWNLOAD=1 npm install @unlighthouse/cli@0.17 pa11y-ci@3` there);
 missing ones are left out. Results go to bench/results/audit.json.
 """
@@ -211,6 +213,9 @@ def benchmark(pages: int, tools: set[str]) -> dict[str, Any]:
         static_site(site, pages)
         with serve(site) as url:
             for name, checks in () if "sitewise" not in tools else (
+                # Every check, Web Vitals included: one unthrottled run per page, as the
+                # Unlighthouse run below takes one unthrottled sample.
+                ("sitewise (every check)", "vitals = true\n"),
                 ("sitewise (default checks)", ""),
                 ("sitewise (axe only)", "axe = true\nkeyboard = false\nconsole = false\n"
                  "requests = false\nlinks = false\nscreenshot = false\n"),
@@ -219,7 +224,9 @@ def benchmark(pages: int, tools: set[str]) -> dict[str, Any]:
                 folder.mkdir()
                 (folder / "playwright.config.toml").write_text(
                     f"[audit]\nmax_pages = {pages + 10}\nmax_depth = {pages}\nsettle_ms = 500\n"
+                    'vitals_profiles = ["desktop"]\n'
                     f"[audit.checks]\n{checks}"
+                    "[performance]\nruns = 1\n"
                 )
                 command = [sys.executable, "-m", "sitewise", "audit", url, "-n", "2"]
                 results[name] = per_minute(timed(command, folder), pages)
