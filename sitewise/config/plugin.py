@@ -327,6 +327,15 @@ def suite_config_of(config: pytest.Config) -> SuiteConfig:
     return config.stash[CONFIG_KEY]
 
 
+def worker_id(config: pytest.Config, outside: str = "") -> str:
+    """This process's pytest-xdist worker id ("gw0"), `outside` when it is not a worker.
+
+    From the config, not the environment: a pytest started inside a worker (pytester, a
+    subprocess) inherits PYTEST_XDIST_WORKER without being one."""
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else outside
+
+
 def reports_dir_of(config: pytest.Config) -> Path:
     return config.stash[REPORTS_KEY]
 

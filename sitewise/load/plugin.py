@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from sitewise.config.plugin import reports_dir_of, suite_config_of
+from sitewise.config.plugin import reports_dir_of, suite_config_of, worker_id
 from sitewise.load.config import LoadConfig
 from sitewise.load.process import LoadProcess, LoadRunError, start_load
 from sitewise.load.results import LOAD_FILE, Verdict, judge, report_document, write_report
@@ -95,14 +95,6 @@ def _is_controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput")
 
 
-def _worker_id(config: pytest.Config) -> str:
-    """This process's xdist worker id ("gw0"), "" outside xdist. From the config, not the
-    environment: a pytest started by a worker (pytester, a subprocess) inherits
-    PYTEST_XDIST_WORKER without being one."""
-    workerinput = getattr(config, "workerinput", None)
-    return str(workerinput["workerid"]) if workerinput else ""
-
-
 def _worker_count(config: pytest.Config) -> int:
     workerinput = getattr(config, "workerinput", None)
     return int(workerinput.get("workercount", 1)) if workerinput else 1
@@ -137,7 +129,7 @@ def _run(
     config: pytest.Config, locustfile: Path, targets: dict[str, str], load: LoadConfig
 ) -> Verdict:
     reports = reports_dir_of(config)
-    worker = _worker_id(config)
+    worker = worker_id(config)
     name = f"load-{worker}" if worker else "load"
     process = start_load(
         locustfile,
@@ -158,7 +150,7 @@ def _run(
 
 def _write(config: pytest.Config, measurement: dict[str, Any], load: LoadConfig) -> Verdict:
     verdict = judge(measurement, load)
-    worker = _worker_id(config)
+    worker = worker_id(config)
     folder = reports_dir_of(config)
     document = report_document(measurement, load, verdict)
     if worker:
@@ -214,7 +206,7 @@ def _under_load(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> 
     targets = dict(request.getfixturevalue("target_urls"))
     locustfile = _locustfile(pytestconfig, load.locustfile)
     reports = reports_dir_of(pytestconfig)
-    worker = _worker_id(pytestconfig)
+    worker = worker_id(pytestconfig)
     name = f"load-{worker}" if worker else "load"
     process: LoadProcess = start_load(
         locustfile,

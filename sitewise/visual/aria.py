@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator
 
-from sitewise.artifacts import artifact_dir, attach
-from sitewise.config.plugin import reports_dir_of
+from sitewise.artifacts import attach
 from sitewise.visual.baselines import (
     ARIA_SUFFIX,
     check_name,
@@ -34,11 +33,10 @@ from sitewise.visual.baselines import (
 from sitewise.visual.manifest import SnapshotEntry
 from sitewise.visual.plugin import (
     DEFERRED_KEY,
-    EARLIER_KEY,
     NOTES_KEY,
-    STATE_KEY,
     NewBaselineWarning,
     _baseline_key,
+    snapshot_test,
 )
 from sitewise.visual.snapshot import Earlier, Outcome, SnapshotTarget
 
@@ -151,17 +149,7 @@ def assert_aria_snapshot(
 
     Baselines are written, reviewed and pruned as `assert_snapshot`'s are.
     """
-    state = pytestconfig.stash[STATE_KEY]
-    reason = state.skip_reason(browser_name)
-    if reason:
-        pytest.skip(reason)
-    item = request.node
-    assert isinstance(item, pytest.Item)
-    output_dir = artifact_dir(reports_dir_of(pytestconfig), item.nodeid)
-    retry = int(getattr(item, "execution_count", 1)) - 1
-    if retry > 0:
-        output_dir = output_dir.with_name(f"{output_dir.name}-retry{retry}")
-    earlier = item.stash.setdefault(EARLIER_KEY, {})
+    state, item, output_dir, earlier = snapshot_test(request, pytestconfig, browser_name)
 
     def check(locator: Locator, name: str) -> SnapshotEntry:
         __tracebackhide__ = True

@@ -31,7 +31,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from sitewise.artifacts import artifact_dir, attach, attachments
-from sitewise.config.plugin import RESOLVED_KEY, reports_dir_of, suite_config_of
+from sitewise.config.plugin import RESOLVED_KEY, reports_dir_of, suite_config_of, worker_id
 from sitewise.report.journal import journal_of
 from sitewise.soft_checks import record_soft_failure
 from sitewise.targets.resolve import targets_of
@@ -149,11 +149,6 @@ def _update_mode(config: pytest.Config) -> tuple[UpdateMode, bool]:
 
 def _is_controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput")
-
-
-def _worker_id(config: pytest.Config) -> str:
-    workerinput = getattr(config, "workerinput", None)
-    return str(workerinput["workerid"]) if workerinput else "main"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -279,6 +274,26 @@ def _baseline_key(item: pytest.Item, name: str, browser_name: str, url: str) -> 
     )
 
 
+def snapshot_test(
+    request: pytest.FixtureRequest, pytestconfig: pytest.Config, browser_name: str
+) -> tuple[VisualState, pytest.Item, Path, dict[Path, Earlier]]:
+    """What a snapshot fixture (screenshots, aria) needs of its test: the run's visual
+    state, the test, its artifacts folder (this attempt's) and its earlier snapshots.
+    Skips the test where [visual] snapshot_browsers does not list the browser."""
+    state = pytestconfig.stash[STATE_KEY]
+    reason = state.skip_reason(browser_name)
+    if reason:
+        pytest.skip(reason)
+    item = request.node
+    assert isinstance(item, pytest.Item)
+    output_dir = artifact_dir(reports_dir_of(pytestconfig), item.nodeid)
+    # pytest-rerunfailures counts attempts from 1; a retry keeps the earlier files.
+    retry = int(getattr(item, "execution_count", 1)) - 1
+    if retry > 0:
+        output_dir = output_dir.with_name(f"{output_dir.name}-retry{retry}")
+    return state, item, output_dir, item.stash.setdefault(EARLIER_KEY, {})
+
+
 @pytest.fixture
 def assert_snapshot(
     request: pytest.FixtureRequest, browser_name: str, pytestconfig: pytest.Config
@@ -290,19 +305,8 @@ def assert_snapshot(
     up to [visual] stabilise_timeout_ms), then compares with pixelmatch: cheap for an
     element, a few hundred milliseconds for a full page.
     """
-    state = pytestconfig.stash[STATE_KEY]
-    reason = state.skip_reason(browser_name)
-    if reason:
-        pytest.skip(reason)
+    state, item, output_dir, earlier = snapshot_test(request, pytestconfig, browser_name)
     suite = suite_config_of(pytestconfig)
-    item = request.node
-    assert isinstance(item, pytest.Item)
-    output_dir = artifact_dir(reports_dir_of(pytestconfig), item.nodeid)
-    # pytest-rerunfailures counts attempts from 1; a retry keeps the earlier files.
-    retry = int(getattr(item, "execution_count", 1)) - 1
-    if retry > 0:
-        output_dir = output_dir.with_name(f"{output_dir.name}-retry{retry}")
-    earlier = item.stash.setdefault(EARLIER_KEY, {})
 
     def check(
         target: Page | Locator,
@@ -440,7 +444,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or journal.keeps:
         return
     reports = reports_dir_of(config)
-    worker = _worker_id(config)
+    worker = worker_id(config, "main")
     if not _is_controller(config):
         if state.visual_items:
             manifest.write_worker_manifest(reports, worker, state.entries)
