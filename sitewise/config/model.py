@@ -247,6 +247,18 @@ class ThrottlingProfile(_Section):
     download_kbps: Annotated[float, Field(ge=0)] = 0
     upload_kbps: Annotated[float, Field(ge=0)] = 0
     cpu_slowdown: Annotated[float, Field(ge=1)] = 1
+    # The device to emulate, by Lighthouse's BenchmarkIndex: each run's slowdown is then
+    # the host's index / this one (sitewise/vitals/calibration.py), not cpu_slowdown.
+    device_benchmark_index: Annotated[float, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_cpu_setting(self) -> ThrottlingProfile:
+        if self.device_benchmark_index is not None and self.cpu_slowdown != 1:
+            raise ValueError(
+                "set cpu_slowdown (a fixed slowdown) or device_benchmark_index (a slowdown"
+                " calibrated to the host each run), not both"
+            )
+        return self
 
 
 def _default_profiles() -> dict[str, ThrottlingProfile]:

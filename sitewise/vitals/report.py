@@ -18,6 +18,7 @@ from sitewise.vitals.api import (
     latency_by_endpoint,
     server_note,
 )
+from sitewise.vitals.calibration import describe
 from sitewise.vitals.throttling import ThrottlingState
 
 MetricName = Literal["LCP", "CLS", "INP", "FCP", "TTFB"]
@@ -321,6 +322,11 @@ class VitalsReport:
         lines = [f"Web Vitals over budget on {self.title()}:"]
         lines += [f"  {m.describe()}" for m in self.failures]
         lines += [f"  note: {note}" for note in self.notes]
+        t = self.throttling
+        if t.device_benchmark_index is not None and t.cpu_slowdowns:
+            lines.append(
+                f"  {describe(t.device_benchmark_index, t.host_benchmark_indexes, t.cpu_slowdowns)}"
+            )
         return "\n".join(lines)
 
     def skip_message(self) -> str:

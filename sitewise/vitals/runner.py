@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, Request
 
 from sitewise.config.model import Budget, PerformanceConfig
 from sitewise.vitals.api import pair_calls
+from sitewise.vitals.calibration import Calibration, calibrate, calibration_notes
 from sitewise.vitals.collector import install_collector, page_now, read_snapshot, wait_until_settled
 from sitewise.vitals.report import RunVitals, VitalsReport, build_report, run_from_snapshots
 from sitewise.vitals.throttling import apply_throttling, state_for, throttles_network
@@ -106,7 +107,11 @@ def _one_load(
     index: int,
     throttle: bool,
     timeouts: tuple[int, int],
+    calibrations: list[tuple[int, Calibration]] | None = None,
 ) -> RunVitals:
+    """One load in a fresh context. With a profile that names a device, the host is
+    benchmarked in the fresh page first and the run's calibration appended to
+    `calibrations`."""
     context = new_context(**dict(spec.context_args or {}))
     try:
         context.set_default_timeout(timeouts[0])
@@ -114,7 +119,14 @@ def _one_load(
         install_collector(context, spec.init_script)
         page = context.new_page()
         if throttle:
-            apply_throttling(context, page, config.profiles[spec.profile])
+            profile = config.profiles[spec.profile]
+            slowdown = None
+            if profile.device_benchmark_index is not None:
+                calibration = calibrate(page, profile.device_benchmark_index)
+                slowdown = calibration.slowdown
+                if calibrations is not None:
+                    calibrations.append((index, calibration))
+            apply_throttling(context, page, profile, cpu_slowdown=slowdown)
         return measure_run(
             page,
             spec.target,
@@ -150,6 +162,7 @@ def measure_page(
     timeouts = (action_timeout_ms, navigation_timeout_ms)
     runs: list[RunVitals] = []
     references: list[RunVitals] = []
+    calibrations: list[tuple[int, Calibration]] = []
     for index in range(1, spec.runs + 1):
         runs.append(
             _one_load(
@@ -159,6 +172,7 @@ def measure_page(
                 index=index,
                 throttle=throttling.applied,
                 timeouts=timeouts,
+                calibrations=calibrations,
             )
         )
         log.info("vitals %s run %d: %s", spec.page_name, index, dict(runs[-1].values))
@@ -167,6 +181,12 @@ def measure_page(
                 _one_load(new_context, spec, config, index=index, throttle=False, timeouts=timeouts)
             )
     url = runs[-1].url if runs else (spec.target if isinstance(spec.target, str) else "")
+    if calibrations:
+        throttling = replace(
+            throttling,
+            host_benchmark_indexes=tuple(c.host_index for _, c in calibrations),
+            cpu_slowdowns=tuple(c.slowdown for _, c in calibrations),
+        )
     return build_report(
         page=spec.page_name,
         profile=spec.profile,
@@ -179,4 +199,5 @@ def measure_page(
         api_budget_ms=config.api_p95_ms,
         interacted=spec.interact is not None,
         reference_runs=references,
+        notes=calibration_notes(profile.device_benchmark_index or 0, calibrations),
     )

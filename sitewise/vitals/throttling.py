@@ -31,6 +31,12 @@ class ThrottlingState:
     cpu_slowdown: float
     applied: bool
     reason: str = ""
+    # Set when the slowdown is calibrated per run (calibration.py); cpu_slowdown is then 1
+    # and each run's own slowdown is in its details.
+    device_benchmark_index: float | None = None
+    # Per run, in order: the host's BenchmarkIndex and the slowdown it gave.
+    host_benchmark_indexes: tuple[float, ...] = ()
+    cpu_slowdowns: tuple[float, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -40,8 +46,12 @@ def throttles_network(profile: ThrottlingProfile) -> bool:
     return bool(profile.latency_ms or profile.download_kbps or profile.upload_kbps)
 
 
+def throttles_cpu(profile: ThrottlingProfile) -> bool:
+    return profile.cpu_slowdown > 1 or profile.device_benchmark_index is not None
+
+
 def throttles(profile: ThrottlingProfile) -> bool:
-    return throttles_network(profile) or profile.cpu_slowdown > 1
+    return throttles_network(profile) or throttles_cpu(profile)
 
 
 def unsupported_reason(browser_name: str, profile_name: str, profile: ThrottlingProfile) -> str:
@@ -64,6 +74,7 @@ def state_for(browser_name: str, profile_name: str, profile: ThrottlingProfile) 
         cpu_slowdown=profile.cpu_slowdown,
         applied=throttles(profile) and not reason,
         reason=reason or ("" if throttles(profile) else "no throttling in this profile"),
+        device_benchmark_index=profile.device_benchmark_index,
     )
 
 
@@ -72,10 +83,21 @@ def _bytes_per_second(kbps: float) -> float:
     return kbps * 1024 / 8 if kbps else -1
 
 
-def apply_throttling(context: BrowserContext, page: Page, profile: ThrottlingProfile) -> None:
-    """Throttle this page's network and CPU; call before it navigates. Chromium only."""
+def apply_throttling(
+    context: BrowserContext,
+    page: Page,
+    profile: ThrottlingProfile,
+    *,
+    cpu_slowdown: float | None = None,
+) -> None:
+    """Throttle this page's network and CPU; call before it navigates. Chromium only.
+
+    `cpu_slowdown` is the run's calibrated slowdown, for a profile that names a device
+    (calibration.py); otherwise the profile's fixed one applies.
+    """
     if not throttles(profile):
         return
+    slowdown = profile.cpu_slowdown if cpu_slowdown is None else cpu_slowdown
     session = context.new_cdp_session(page)
     if throttles_network(profile):
         session.send("Network.enable")
@@ -88,5 +110,5 @@ def apply_throttling(context: BrowserContext, page: Page, profile: ThrottlingPro
                 "uploadThroughput": _bytes_per_second(profile.upload_kbps),
             },
         )
-    if profile.cpu_slowdown > 1:
-        session.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu_slowdown})
+    if slowdown > 1:
+        session.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
