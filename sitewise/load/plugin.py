@@ -6,13 +6,14 @@ takes minutes and the machine's every core, so the default run leaves them out.
 as `[load]` shapes it (users, ramp, duration, workers; `--load-users` and the like win)
 and fails naming every endpoint over its budget; either way it writes load.json, which
 the HTML report draws. `--under-load` runs `[load] locustfile` against the targets while
-the specs run, so that their Web Vitals and UI are judged under load. The runner is a
-process of its own (sitewise.load.process): Locust never loads into pytest's.
+the specs run, so that their Web Vitals and UI are judged under load; under
+pytest-xdist each worker runs its share of the users and the controller merges their
+measurements into one load.json (sitewise.load.merge). The runner is a process of its
+own (sitewise.load.process): Locust never loads into pytest's.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,8 +23,10 @@ import pytest
 
 from sitewise.config.plugin import reports_dir_of, suite_config_of, worker_id
 from sitewise.load.config import LoadConfig
+from sitewise.load.merge import merge_worker_reports, worker_file, worker_files
 from sitewise.load.process import LoadProcess, LoadRunError, start_load
 from sitewise.load.results import LOAD_FILE, Verdict, judge, report_document, write_report
+from sitewise.report.journal import keeps_reports
 
 LOAD_MARKER = "load"
 # Under load the runner runs until the specs are done; this only bounds a stray one.
@@ -102,9 +105,13 @@ def _worker_count(config: pytest.Config) -> int:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
-    if _is_controller(config):
-        # One an earlier run left would show in this run's report as if it were this one's.
-        (reports_dir_of(config) / LOAD_FILE).unlink(missing_ok=True)
+    if _is_controller(config) and not keeps_reports(config):
+        # One an earlier run left would show in this run's report as if it were this one's
+        # (and a worker's file would be merged into this run's load.json).
+        reports = reports_dir_of(config)
+        (reports / LOAD_FILE).unlink(missing_ok=True)
+        for path in worker_files(reports):
+            path.unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -153,12 +160,8 @@ def _write(config: pytest.Config, measurement: dict[str, Any], load: LoadConfig)
     worker = worker_id(config)
     folder = reports_dir_of(config)
     document = report_document(measurement, load, verdict)
-    if worker:
-        (folder / f"load-{worker}.json").write_text(
-            json.dumps(document, indent=1) + "\n", encoding="utf-8"
-        )
-    else:
-        write_report(folder, document)
+    # A worker's share: the controller merges them into load.json at the end.
+    write_report(folder, document, worker_file(worker) if worker else LOAD_FILE)
     config.stash[VERDICT_KEY] = verdict
     return verdict
 
@@ -202,7 +205,7 @@ def _under_load(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> 
     load = load_settings(pytestconfig)
     share = max(1, _worker_count(pytestconfig))
     if share > 1:
-        load = replace_settings(load, {"users": max(1, load.users // share)})
+        load = replace_settings(load, {"users": users_of_worker(load.users, share, pytestconfig)})
     targets = dict(request.getfixturevalue("target_urls"))
     locustfile = _locustfile(pytestconfig, load.locustfile)
     reports = reports_dir_of(pytestconfig)
@@ -225,6 +228,25 @@ def _under_load(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> 
         )
     yield
     _write(pytestconfig, process.finish(early=True), load)
+
+
+def users_of_worker(users: int, workers: int, config: pytest.Config) -> int:
+    """This worker's share of the users: all of them together are [load] users (each
+    at least one)."""
+    digits = re.sub(r"\D", "", worker_id(config))
+    index = int(digits) if digits else 0
+    return max(1, users // workers + (1 if index < users % workers else 0))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On the controller of an xdist run under load: the workers' shares merged into
+    load.json and judged as one load (before the report, which draws it, is written)."""
+    config = session.config
+    if not _is_controller(config) or not config.getoption("--under-load"):
+        return
+    verdict = merge_worker_reports(reports_dir_of(config), load_settings(config))
+    if verdict is not None:
+        config.stash[VERDICT_KEY] = verdict
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

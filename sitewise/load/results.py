@@ -10,6 +10,7 @@ Load section draws. Nothing here imports Locust.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,11 +163,31 @@ def report_document(
     }
 
 
-def write_report(folder: Path, document: Mapping[str, Any]) -> Path:
+def write_report(folder: Path, document: Mapping[str, Any], name: str = LOAD_FILE) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOAD_FILE
-    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    path = folder / name
+    path.write_text(dumps(document) + "\n", encoding="utf-8")
     return path
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """JSON indented by object, with each row of numbers (a histogram's [ms, count], a
+    timeline's slot) on one line: the histograms would take four lines a pair."""
+    inline: list[str] = []
+
+    def mark(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {key: mark(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            row = value and not isinstance(value[0], list | tuple | Mapping)
+            if row and not any(isinstance(item, Mapping) for item in value):
+                inline.append(json.dumps(value))
+                return f"\0{len(inline) - 1}\0"
+            return [mark(item) for item in value]
+        return value
+
+    text = json.dumps(mark(document), indent=1)
+    return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: inline[int(m.group(1))], text)
 
 
 def percentile(histogram: Sequence[Sequence[float]], share: float) -> float:

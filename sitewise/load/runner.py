@@ -28,6 +28,7 @@ from locust.user import User
 from locust.util.load_locustfile import load_locustfile
 
 import sitewise.load.users  # noqa: F401  (the --target option; the timeline's counting)
+from sitewise.load.histogram import as_pairs, bucket_of, resolution_of
 from sitewise.load.timeline import endpoint_name, timeline_of
 
 logger = logging.getLogger("sitewise.load")
@@ -160,6 +161,11 @@ def _measurement(env: Environment, started: float, elapsed: float) -> dict[str, 
                 "p99_ms": entry.get_response_time_percentile(0.99) or 0,
                 "max_ms": round(entry.max_response_time or 0),
                 "rps": round(entry.num_requests / elapsed, 2) if elapsed else 0.0,
+                # What merging measurements needs (sitewise.load.merge): Locust's own
+                # histogram of rounded response times, the fastest and the sum.
+                "min_ms": round(entry.min_response_time or 0),
+                "sum_ms": round(entry.total_response_time, 1),
+                "histogram": as_pairs(entry.response_times),
             }
         )
     total = env.stats.total
@@ -172,9 +178,11 @@ def _measurement(env: Environment, started: float, elapsed: float) -> dict[str, 
         for error in env.stats.errors.values()
     ]
     timeline = timeline_of(env)
-    bucket_s = max(1, round(elapsed / 60))
+    resolution_s = resolution_of(elapsed)
+    bucket_s = bucket_of(elapsed, resolution_s)
     return {
         "started": dt.datetime.fromtimestamp(started, dt.UTC).isoformat(timespec="seconds"),
+        "started_ts": round(started, 3),
         "elapsed_s": round(elapsed, 1),
         "requests": total.num_requests,
         "failures": total.num_failures,
@@ -187,6 +195,12 @@ def _measurement(env: Environment, started: float, elapsed: float) -> dict[str, 
                 [round(second - started), count] for second, count in sorted(timeline.users.items())
             ],
             "endpoints": timeline.series(started, bucket_s),
+            # The same per slot of `resolution_s` (seconds since the epoch), to merge.
+            "raw": {
+                "resolution_s": resolution_s,
+                "users": [[second, count] for second, count in sorted(timeline.users.items())],
+                "rows": timeline.rows(resolution_s),
+            },
         },
     }
 

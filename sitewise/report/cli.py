@@ -87,6 +87,8 @@ def _merge(args: argparse.Namespace) -> int:
             f"  visual: {summary.visual_manifests} manifest(s), {len(summary.visual.snapshots)}"
             f" snapshot(s) into {args.out / 'visual' / 'manifest.json'}"
         )
+    if summary.load_files:
+        print(f"  load: {summary.load_files} load.json merged into {args.out / 'load.json'}")
     for problem in summary.problems:
         print(f"  not merged: {problem}", file=sys.stderr)
     for reason in summary.results.failure_reasons():

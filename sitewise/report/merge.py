@@ -11,7 +11,9 @@ Each run's a11y.json and vitals.json (next to its results.json) are merged too, 
 of each over the whole CI run: the accessibility counts, pages, rules and known issues of
 every run, and every run's Web Vitals measurements, with the API latency judged again
 over all their calls (sitewise.report.runwide). The merged report draws its Accessibility
-and Performance sections from them.
+and Performance sections from them. Each run's load.json is merged into one load judged
+as one run (sitewise.load.merge: counts summed, percentiles from the summed histograms),
+which the merged report's Load section draws.
 
 Each run's visual manifest (visual/manifest.json, which CI uploads with the artifacts) is
 merged into the output's visual/manifest.json, with its images copied along, so
@@ -28,6 +30,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from sitewise.load.merge import merge_load_files
+from sitewise.load.results import LOAD_FILE
 from sitewise.report import junit
 from sitewise.report.html import write_html
 from sitewise.report.model import (
@@ -73,6 +77,7 @@ class MergeSummary:
     results: Results | None = None
     files: RunFiles = field(default_factory=RunFiles)
     visual_manifests: int = 0
+    load_files: int = 0
     visual: visual_manifest.Manifest | None = None
 
 
@@ -219,6 +224,11 @@ def merge_reports(
         nodeid = str(entry.get("nodeid", ""))
         return nodeid in specs or nodeid not in known
 
+    # Before the run files are read back for the report, whose Load section draws it.
+    summary.load_files, load_problems = merge_load_files(
+        [f for f in files if f.name == LOAD_FILE], out
+    )
+    summary.problems += load_problems
     _merge_run_files(run_files, labels, taken, out, summary, judged)
     _merge_visual(files, labels, taken, out, resolver, summary)
     merged.failures = api_latency_failures(summary.files.vitals, " over all runs")
