@@ -1,7 +1,7 @@
 """How many concurrent users the bundled apps hold, and what gives out first.
 
     python bench/load.py --label before [--users 1000] [--ramp 240] [--hold 30]
-        [--server-workers 1] [--out bench/results/load.json]
+        [--server-workers 1] [--hashing-slots N] [--out bench/results/load.json]
 
 Starts `python -m apps` on loopback (a fresh database; `--server-workers N` server
 processes), then the suite's journeys (e2e/load/locustfile.py) through the engine's load
@@ -46,13 +46,18 @@ SIGN_IN = "POST /api/auth/login"
 MAX_USERS, MAX_SECONDS = 1000, 330.0
 
 
-def start_apps(workdir: Path, server_workers: int) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+def start_apps(
+    workdir: Path, server_workers: int, hashing_slots: int | None
+) -> tuple[subprocess.Popen[str], dict[str, Any]]:
     args = [sys.executable, "-m", "apps", "--web-port", "0", "--admin-port", "0"]
+    env = dict(os.environ)
+    if hashing_slots is not None:
+        env["APPS_HASHING_SLOTS"] = str(hashing_slots)
     args += ["--db", str(workdir / "apps.sqlite3")]
     if server_workers > 1:
         args += ["--workers", str(server_workers)]
     log = (workdir / "apps.log").open("w")
-    apps = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
+    apps = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
     assert apps.stdout is not None
     first = apps.stdout.readline()
     if not first:
@@ -170,6 +175,13 @@ def main() -> int:
     parser.add_argument("--ramp", type=float, default=240.0)
     parser.add_argument("--hold", type=float, default=30.0)
     parser.add_argument("--server-workers", type=int, default=1)
+    parser.add_argument(
+        "--hashing-slots",
+        type=int,
+        default=None,
+        help="password hashes at once per server process (the apps' default: half the"
+        " cores); 0 leaves them unbounded, as the apps were before the bound",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = parser.parse_args()
     if not 1 <= args.users <= MAX_USERS or args.ramp + args.hold > MAX_SECONDS:
@@ -177,7 +189,7 @@ def main() -> int:
     load_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
         workdir = Path(folder)
-        apps, urls = start_apps(workdir, args.server_workers)
+        apps, urls = start_apps(workdir, args.server_workers, args.hashing_slots)
         sampler = Sampler(apps.pid, urls["web"] + "/api/health")
         try:
             sampler.start()
@@ -214,6 +226,7 @@ def main() -> int:
             "ramp_s": args.ramp,
             "hold_s": args.hold,
             "server_workers": args.server_workers,
+            "hashing_slots": "apps' default" if args.hashing_slots is None else args.hashing_slots,
             "journeys": str(JOURNEYS.relative_to(ROOT)),
         },
         "budget_p95_ms": BUDGET_MS,
