@@ -30,7 +30,7 @@ TRACE_MODES = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("e2e").addoption(
+    parser.getgroup("sitewise").addoption(
         "--trace-mode",
         default=None,
         choices=TRACE_MODES,

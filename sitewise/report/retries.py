@@ -31,7 +31,7 @@ RETRIES_KEY = pytest.StashKey[tuple[int, str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("e2e").addoption(
+    parser.getgroup("sitewise").addoption(
         "--shard",
         default=None,
         metavar="I/N",

@@ -26,7 +26,7 @@ _RETRYING_KEY = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("e2e")
+    group = parser.getgroup("sitewise")
     group.addoption(
         "--repeat-each",
         type=int,

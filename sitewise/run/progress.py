@@ -33,7 +33,7 @@ _CLEAR = "\x1b[K"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("e2e")
+    group = parser.getgroup("sitewise")
     group.addoption(
         "--progress",
         default="auto",

@@ -37,7 +37,7 @@ STOP_PREFIX = "time limit of the run"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("e2e").addoption(
+    parser.getgroup("sitewise").addoption(
         "--max-duration",
         type=float,
         default=None,

@@ -116,7 +116,7 @@ EARLIER_KEY = pytest.StashKey[dict[Path, Earlier]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("e2e").addoption(
+    parser.getgroup("sitewise").addoption(
         "--update-baselines",
         default=None,
         choices=[m.value for m in UpdateMode],
