@@ -18,6 +18,8 @@ pytest_plugins = [
     "sitewise.steps",
     "sitewise.soft_checks",
     "sitewise.run.timeouts",
+    "sitewise.report.retries",
+    "sitewise.report.verdicts",
     "sitewise.targets.plugin",
     "sitewise.auth.plugin",
     "sitewise.vitals.plugin",
