@@ -27,6 +27,7 @@ from sitewise.load.merge import merge_worker_reports, worker_file, worker_files
 from sitewise.load.process import LoadProcess, LoadRunError, start_load
 from sitewise.load.results import LOAD_FILE, Verdict, judge, report_document, write_report
 from sitewise.report.journal import keeps_reports
+from sitewise.run.timeouts import default_test_timeout
 
 LOAD_MARKER = "load"
 # Under load the runner runs until the specs are done; this only bounds a stray one.
@@ -114,13 +115,32 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             path.unlink(missing_ok=True)
 
 
+# A load test's time limit beyond the load's own duration: the runner's start and stop.
+LOAD_OVERHEAD_S = 120
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if re.search(rf"\b{LOAD_MARKER}\b", config.getoption("markexpr") or ""):
+        _load_time_limits(config, items)
         return
     deselected = [item for item in items if item.get_closest_marker(LOAD_MARKER)]
     if deselected:
         items[:] = [item for item in items if not item.get_closest_marker(LOAD_MARKER)]
         config.hook.pytest_deselected(items=deselected)
+
+
+def _load_time_limits(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A load test lasts [load] duration_s: the suite's per-test default ([timeouts]
+    test_s) would stop it midway, so it gets the load's duration and the runner's start and
+    stop instead. Its own timeout marker, or pytest-timeout's --timeout, still wins."""
+    default, _ = default_test_timeout(config)
+    if default is None:
+        return
+    limit = max(default, load_settings(config).duration_s + LOAD_OVERHEAD_S)
+    for item in items:
+        if item.get_closest_marker(LOAD_MARKER) and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(limit))
 
 
 def _locustfile(config: pytest.Config, given: str | Path) -> Path:

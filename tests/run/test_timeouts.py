@@ -156,3 +156,41 @@ def test_a_max_duration_that_is_not_positive_is_refused(suite: pytest.Pytester) 
     result = suite.runpytest_subprocess("--max-duration", "0")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--max-duration 0: give the run's limit in seconds*"])
+
+
+LOAD_TESTS = """
+    import pytest
+
+    @pytest.mark.load
+    def test_load(request):
+        marker = request.node.get_closest_marker("timeout")
+        print("limit", marker.args[0] if marker else "pytest-timeout's own")
+
+    @pytest.mark.load
+    @pytest.mark.timeout(7)
+    def test_load_with_its_own_limit(request):
+        marker = request.node.get_closest_marker("timeout")
+        print("limit", marker.args[0] if marker else "pytest-timeout's own")
+
+    def test_spec(request):
+        marker = request.node.get_closest_marker("timeout")
+        print("limit", marker.args[0] if marker else "pytest-timeout's own")
+"""
+
+
+def test_a_load_test_is_limited_by_the_loads_duration_not_the_per_test_default(
+    suite: pytest.Pytester,
+) -> None:
+    """A load test lasts [load] duration_s: the suite's 180 s per test would stop a
+    300 s load midway (as `./run load` did)."""
+    _config(suite, "[timeouts]\ntest_s = 5\n[load]\nduration_s = 300\n")
+    suite.makepyfile(LOAD_TESTS)
+    result = suite.runpytest_subprocess("-p", "no:randomly", "-m", "load or not load", "-s")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*limit 420*", "*limit 7*", "*limit 5*"])
+
+    longer = suite.runpytest_subprocess("-m", "load", "-s", "--load-duration", "600")
+    longer.stdout.fnmatch_lines(["*limit 720*"])
+    given = suite.runpytest_subprocess("-m", "load", "-s", "--timeout", "30")
+    given.assert_outcomes(passed=2)
+    given.stdout.fnmatch_lines(["*limit pytest-timeout's own*", "*limit 7*"])
