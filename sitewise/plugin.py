@@ -18,8 +18,6 @@ pytest_plugins = [
     "sitewise.steps",
     "sitewise.soft_checks",
     "sitewise.run.timeouts",
-    "sitewise.report.retries",
-    "sitewise.report.verdicts",
     "sitewise.targets.plugin",
     "sitewise.auth.plugin",
     "sitewise.vitals.plugin",

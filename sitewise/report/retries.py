@@ -10,7 +10,9 @@
 - Shards. `--shard I/N` runs part I of N: pytest-split's --splits N --group I, balanced
   by the durations in .test_durations (least_duration), disjoint and together the whole.
 
-Loaded by sitewise.report.plugin (its `pytest_plugins`).
+Loaded by sitewise.report.plugin (its `pytest_plugins`), which imports it first: it has
+no assert for pytest to rewrite, and says so (PYTEST_DONT_REWRITE) so that pytest does
+not warn that it could not.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ summary and pytest's cache, so a red run always names what failed.
 
 `--lf` after a failed verdict reruns the tests that feed it (the performance specs for
 the latency), besides the other failed tests, so that the verdict is judged again.
+
+Loaded by sitewise.report.plugin (its `pytest_plugins`), after other modules imported
+it: it has no assert for pytest to rewrite (PYTEST_DONT_REWRITE).
 """
 
 from __future__ import annotations
