@@ -20,7 +20,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def serve_directory(directory: Path) -> tuple[str, Callable[[], None]]:
     """Serve `directory` on a free loopback port; returns the base URL and a stop function."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    return start_server(functools.partial(_QuietHandler, directory=str(directory)))
+
+
+def start_server(
+    handler: Callable[..., http.server.BaseHTTPRequestHandler],
+) -> tuple[str, Callable[[], None]]:
+    """Serve with `handler` on a free loopback port, in a thread; returns the base URL and
+    a stop function."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -24,9 +25,7 @@ HASHING_SLOTS = threading.BoundedSemaphore(_SLOTS) if _SLOTS > 0 else None
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
-    if HASHING_SLOTS is None:
-        return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen)
-    with HASHING_SLOTS:
+    with HASHING_SLOTS or contextlib.nullcontext():
         return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen)
 
 

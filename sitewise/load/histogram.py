@@ -18,8 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sitewise.load.results import percentile
-
 # second -> endpoint -> [requests, failures, {rounded ms: count}]
 Seconds = dict[int, dict[str, list[Any]]]
 # [second, endpoint, requests, failures, [[rounded ms, count], ...]]
@@ -140,16 +138,15 @@ class Timeline:
         for endpoint, by_index in sorted(slices.items()):
             points = []
             for index, (requests, failures, histogram) in sorted(by_index.items()):
-                pairs = list(histogram.items())
                 points.append(
                     {
                         "t": index * bucket_s,
                         "rps": round(requests / bucket_s, 2),
                         "requests": requests,
                         "failures": failures,
-                        "p50_ms": percentile(pairs, 0.5),
-                        "p95_ms": percentile(pairs, 0.95),
-                        "p99_ms": percentile(pairs, 0.99),
+                        "p50_ms": float(locust_percentile(histogram, 0.5)),
+                        "p95_ms": float(locust_percentile(histogram, 0.95)),
+                        "p99_ms": float(locust_percentile(histogram, 0.99)),
                     }
                 )
             out[endpoint] = points

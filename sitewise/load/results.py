@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,18 +188,3 @@ def dumps(document: Mapping[str, Any]) -> str:
 
     text = json.dumps(mark(document), indent=1)
     return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: inline[int(m.group(1))], text)
-
-
-def percentile(histogram: Sequence[Sequence[float]], share: float) -> float:
-    """The response time under which `share` of the requests fall, from
-    [[milliseconds, count], ...] (Locust's own rounding of response times)."""
-    total = sum(count for _, count in histogram)
-    if not total:
-        return 0.0
-    wanted = total * share
-    seen = 0.0
-    for value, count in sorted((float(v), float(c)) for v, c in histogram):
-        seen += count
-        if seen >= wanted:
-            return float(value)
-    return float(max(value for value, _ in histogram))

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import http.server
 import textwrap
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import start_server
 
 JOURNEY = textwrap.dedent(
     """
@@ -50,12 +51,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def site() -> Iterator[str]:
     """A loopback server: / answers 200, anything else 404."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    url, stop = start_server(_Handler)
+    yield url
+    stop()
 
 
 @pytest.fixture
@@ -63,3 +61,14 @@ def journeys(tmp_path: Path) -> Path:
     path = tmp_path / "journeys.py"
     path.write_text(JOURNEY, encoding="utf-8")
     return path
+
+
+def write_under_load_config(folder: Path, site: str, journeys: Path, users: int) -> None:
+    """A suite's config for --under-load against `site`: the journeys, `users` users for
+    two seconds, and the always-404 endpoint allowed to fail."""
+    (folder / "playwright.config.toml").write_text(
+        f'[targets.site]\nurl = "{site}"\n\n[load]\nlocustfile = {str(journeys)!r}\n'
+        f"users = {users}\nramp_s = 1\nduration_s = 2\n"
+        '[load.endpoints."GET /missing"]\nerror_rate = 1.0\n',
+        encoding="utf-8",
+    )

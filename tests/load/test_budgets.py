@@ -10,7 +10,8 @@ import pytest
 
 from sitewise.config.model import ConfigError, load_config
 from sitewise.load.config import LoadConfig
-from sitewise.load.results import judge, percentile
+from sitewise.load.histogram import locust_percentile
+from sitewise.load.results import judge
 
 
 def endpoint(name: str, *, p95: float, p99: float, requests: int = 100, failures: int = 0) -> Any:
@@ -93,12 +94,12 @@ def test_a_budget_for_an_endpoint_no_journey_called_is_reported() -> None:
 
 
 def test_percentile_of_a_histogram() -> None:
-    histogram = [[10, 90], [100, 9], [900, 1]]
+    histogram = {10: 90, 100: 9, 900: 1}
 
-    assert percentile(histogram, 0.5) == 10
-    assert percentile(histogram, 0.95) == 100
-    assert percentile(histogram, 1.0) == 900
-    assert percentile([], 0.95) == 0
+    assert locust_percentile(histogram, 0.5) == 10
+    assert locust_percentile(histogram, 0.95) == 100
+    assert locust_percentile(histogram, 1.0) == 900
+    assert locust_percentile({}, 0.95) == 0
 
 
 def test_the_load_section_is_validated_with_one_message(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from sitewise.load.config import LoadConfig
 from sitewise.load.merge import merge_measurements, merged_report, sum_users
 from sitewise.load.results import LOAD_FILE, judge, report_document, write_report
 from sitewise.report.model import Results, RunInfo
+from tests.load.conftest import write_under_load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_800_000_000
@@ -249,12 +250,7 @@ def test_report_merge_merges_the_shards_load(
 def test_under_load_with_two_workers_writes_one_merged_load_json(
     pytester: pytest.Pytester, site: str, journeys: Path
 ) -> None:
-    (pytester.path / "playwright.config.toml").write_text(
-        f'[targets.site]\nurl = "{site}"\n\n[load]\nlocustfile = {str(journeys)!r}\n'
-        "users = 3\nramp_s = 1\nduration_s = 2\n"
-        '[load.endpoints."GET /missing"]\nerror_rate = 1.0\n',
-        encoding="utf-8",
-    )
+    write_under_load_config(pytester.path, site, journeys, users=3)
     pytester.makepyfile(
         test_site="""
         import urllib.request

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitewise.load.process import start_load
+from tests.load.conftest import write_under_load_config
 
 
 def test_a_local_run_measures_each_endpoint(site: str, journeys: Path, tmp_path: Path) -> None:
@@ -134,12 +135,7 @@ def test_load_tests_run_only_when_asked_and_fail_over_budget(
 def test_under_load_runs_the_journeys_while_the_specs_run(
     pytester: pytest.Pytester, site: str, journeys: Path
 ) -> None:
-    (pytester.path / "playwright.config.toml").write_text(
-        f'[targets.site]\nurl = "{site}"\n\n[load]\nlocustfile = {str(journeys)!r}\n'
-        "users = 2\nramp_s = 1\nduration_s = 2\n"
-        '[load.endpoints."GET /missing"]\nerror_rate = 1.0\n',
-        encoding="utf-8",
-    )
+    write_under_load_config(pytester.path, site, journeys, users=2)
     pytester.makepyfile(
         test_site="""
         import urllib.request

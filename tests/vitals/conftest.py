@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.server
 import io
 import json
-import threading
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -17,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image, ImageDraw
+
+from tests.conftest import start_server
 
 HERE = Path(__file__).resolve().parent
 
@@ -74,9 +75,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def vitals_server() -> Iterator[str]:
     """Base URL of the fixture pages' server (session: one thread for all the tests)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    url, stop = start_server(_Handler)
+    yield url
+    stop()
